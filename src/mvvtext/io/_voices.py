@@ -1,0 +1,191 @@
+"""Validate a raw table into the canonical voices frame (docs/ARCHITECTURE.md)."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Sequence
+
+import pandas as pd
+
+from mvvtext.exceptions import InputError
+from mvvtext.io._read import _listing, read_table
+
+_JA_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+
+
+def _where(path: str | None) -> str:
+    return f"{path}: " if path else ""
+
+
+def _row_label(df: pd.DataFrame, pos: int, path: str | None) -> str:
+    """Name a row for a message: 1-based data row, plus the file line for CSV-like files."""
+    if path and Path(path).suffix.lower() in (".csv", ".tsv"):
+        return f"row {pos + 1} (line {pos + 2})"
+    if path and Path(path).suffix.lower() in (".xlsx", ".xlsm"):
+        return f"row {pos + 1} (Excel row {pos + 2})"
+    return f"row {pos + 1} (index {df.index[pos]!r})"
+
+
+def _require_column(df: pd.DataFrame, name: str, role: str, path: str | None, option: str) -> None:
+    if name in df.columns:
+        return
+    raise InputError(
+        f"{_where(path)}no {role} column '{name}'. The columns are: {_listing(list(map(str, df.columns)))}. "
+        f"Name the right one with {option}=...",
+        path=path,
+        column=name,
+    )
+
+
+def _clean_text(df: pd.DataFrame, col: str, path: str | None) -> tuple[pd.Series, pd.Series]:
+    values = df[col]
+    non_null = values.dropna()
+    if len(non_null) and pd.api.types.is_numeric_dtype(values):
+        raise InputError(
+            f"{_where(path)}column '{col}' holds numbers, not text (e.g. {non_null.iloc[0]!r}). "
+            "Choose the free-text column with text=...",
+            path=path,
+            column=col,
+        )
+    if len(non_null) and non_null.map(lambda v: isinstance(v, (int, float)) and not isinstance(v, bool)).all():
+        raise InputError(
+            f"{_where(path)}column '{col}' holds only numbers, not text (e.g. {non_null.iloc[0]!r}). "
+            "Choose the free-text column with text=...",
+            path=path,
+            column=col,
+        )
+    text = values.map(lambda v: "" if v is None or (isinstance(v, float) and v != v) else str(v))
+    missing = text.str.strip() == ""
+    return text.astype(object), missing
+
+
+def _parse_timestamps(df: pd.DataFrame, col: str, path: str | None) -> pd.Series:
+    raw = df[col]
+    if pd.api.types.is_datetime64_any_dtype(raw):
+        return raw
+    as_text = raw.map(lambda v: None if v is None or (isinstance(v, float) and v != v) or str(v).strip() == ""
+                      else _JA_DATE.sub(r"\1-\2-\3", str(v)))
+    parsed = pd.to_datetime(as_text, errors="coerce", format="mixed")
+    bad = parsed.isna() & as_text.notna()
+    if bad.any():
+        positions = [i for i, b in enumerate(bad.to_numpy()) if b]
+        examples = [f"{_row_label(df, i, path)}: {raw.iloc[i]!r}" for i in positions[:5]]
+        raise InputError(
+            f"{_where(path)}column '{col}' has {len(positions)} value(s) that are not dates or times: "
+            f"{'; '.join(examples)}. Use a format such as 2026-04-06 09:30 or 2026/04/06, or leave the cell empty.",
+            path=path,
+            column=col,
+            rows=[df.index[i] for i in positions],
+            failure_cases=[{"index": df.index[i], "value": raw.iloc[i]} for i in positions],
+        )
+    if getattr(parsed.dt, "tz", None) is not None:
+        parsed = parsed.dt.tz_convert("Asia/Tokyo").dt.tz_localize(None)
+    return parsed.astype("datetime64[ns]")
+
+
+def _ids(df: pd.DataFrame, col: str | None, path: str | None) -> pd.Series:
+    if col is None:
+        return pd.Series([f"row-{i + 1}" for i in range(len(df))], index=df.index, dtype=object)
+    ids = df[col].map(lambda v: None if v is None or (isinstance(v, float) and v != v) else str(v).strip())
+    empty = ids.isna() | (ids == "")
+    if empty.any():
+        positions = [i for i, b in enumerate(empty.to_numpy()) if b]
+        raise InputError(
+            f"{_where(path)}column '{col}' has {len(positions)} empty id(s) at "
+            f"{_listing([_row_label(df, i, path) for i in positions])}. Every row needs an id.",
+            path=path, column=col, rows=[df.index[i] for i in positions],
+        )
+    dup = ids.duplicated(keep=False)
+    if dup.any():
+        positions = [i for i, b in enumerate(dup.to_numpy()) if b]
+        pairs = [f"{ids.iloc[i]!r} at {_row_label(df, i, path)}" for i in positions]
+        raise InputError(
+            f"{_where(path)}column '{col}' has duplicate ids: {_listing(pairs)}. Ids must be unique; "
+            "remove the duplicated rows or choose another id column.",
+            path=path, column=col, rows=[df.index[i] for i in positions],
+            failure_cases=[{"index": df.index[i], "id": ids.iloc[i]} for i in positions],
+        )
+    return ids.astype(object)
+
+
+def read_voices(
+    source: str | Path | pd.DataFrame,
+    text: str = "text",
+    id: str | None = None,
+    channel: str | None = None,
+    timestamp: str | None = None,
+    segments: Sequence[str] | None = None,
+    *,
+    sheet: str | int = 0,
+) -> pd.DataFrame:
+    """Read and validate employee voices.
+
+    Parameters
+    ----------
+    source : path or DataFrame
+        A CSV/TSV (UTF-8, UTF-8 with BOM or cp932, detected), Excel .xlsx, JSONL or
+        Parquet file, or a DataFrame (never modified).
+    text : str
+        The free-text column.
+    id : str, optional
+        The id column; ids must be unique. Without it ids are ``row-1``, ``row-2`` …
+    channel : str, optional
+        Column holding the channel (inquiry / survey / post).
+    timestamp : str, optional
+        Column holding the time each text was written; parsed to datetime.
+    segments : list of str, optional
+        Columns used for breakdowns (site, department, tenure band …); must exist.
+    sheet : str or int
+        Excel sheet to read.
+
+    Returns
+    -------
+    DataFrame
+        One row per input row, same order and index, all input columns kept, plus
+        ``id``, ``text``, ``channel``, ``timestamp`` and ``text_missing`` (True where
+        the text is empty or missing; such rows are kept, never dropped).
+
+    Raises
+    ------
+    InputError
+        Naming the file, the row and the column of what is wrong.
+    """
+    path: str | None = None
+    if isinstance(source, pd.DataFrame):
+        df = source.copy()
+    elif isinstance(source, (str, Path)):
+        path = str(source)
+        df = read_table(source, sheet=sheet)
+    else:
+        raise InputError(f"read_voices expects a file path or a DataFrame, got {type(source).__name__}.")
+    df.columns = [str(c) for c in df.columns]
+
+    _require_column(df, text, "text", path, "text")
+    for name, role in ((id, "id"), (channel, "channel"), (timestamp, "timestamp")):
+        if name is not None:
+            _require_column(df, name, role, path, role)
+    for seg in segments or []:
+        _require_column(df, seg, "segment", path, "segments")
+
+    out = df.copy()
+    out["text"], out["text_missing"] = _clean_text(df, text, path)
+    out["id"] = _ids(df, id, path)
+    if channel is not None:
+        out["channel"] = df[channel].astype("string")
+    elif "channel" not in out.columns:
+        out["channel"] = pd.Series(pd.NA, index=df.index, dtype="string")
+    if timestamp is not None:
+        out["timestamp"] = _parse_timestamps(df, timestamp, path)
+    elif "timestamp" not in out.columns:
+        out["timestamp"] = pd.Series(pd.NaT, index=df.index, dtype="datetime64[ns]")
+    else:
+        out["timestamp"] = _parse_timestamps(df, "timestamp", path)
+    out.attrs = {**df.attrs, "mvvtext_source": path, "mvvtext_segments": list(segments or []),
+                 "mvvtext_text_column": text}
+    n_missing = int(out["text_missing"].sum())
+    if n_missing:
+        import logging
+
+        logging.getLogger(__name__).info("%s%d row(s) have empty text; kept and flagged in text_missing",
+                                         _where(path), n_missing)
+    return out
