@@ -1,0 +1,176 @@
+"""The ``mvvtext`` command line: a thin layer over the library.
+
+Exit codes: 0 success, 1 unexpected error, 2 bad input or usage, 3 store locked,
+4 missing model or optional dependency. Errors print one clear line without a
+traceback unless ``--debug`` is given.
+"""
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from typing import Callable, Sequence
+
+from mvvtext._version import __version__
+from mvvtext.exceptions import InputError, ModelNotFoundError, MvvtextError, ProfileError, StoreError
+
+EXIT_OK, EXIT_ERROR, EXIT_INPUT, EXIT_LOCKED, EXIT_MODEL = 0, 1, 2, 3, 4
+
+COMMANDS: dict[str, tuple[Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace], int]]] = {}
+
+
+def command(name: str, help: str):
+    """Register a subcommand: the decorated function adds its arguments and returns the runner."""
+
+    def deco(add_args):
+        COMMANDS[name] = (help, add_args)
+        return add_args
+
+    return deco
+
+
+def _input_columns(p: argparse.ArgumentParser) -> None:
+    p.add_argument("input", help="CSV / TSV / Excel / JSONL / Parquet file")
+    p.add_argument("--text-col", default="text", help="free-text column (default: text)")
+    p.add_argument("--id-col", default=None, help="id column (default: row numbers)")
+    p.add_argument("--time-col", default=None, help="timestamp column")
+    p.add_argument("--channel-col", default=None, help="channel column")
+    p.add_argument("--segment-col", action="append", default=[], help="segment column (repeatable)")
+
+
+def _verbose(args: argparse.Namespace) -> bool:
+    return not args.quiet and sys.stderr.isatty()
+
+
+def _read(args: argparse.Namespace):
+    from mvvtext.io import read_voices
+
+    return read_voices(args.input, text=args.text_col, id=args.id_col, channel=args.channel_col,
+                       timestamp=args.time_col, segments=args.segment_col)
+
+
+@command("analyze", "classify each text (topics, intent, sentiment, risks, values)")
+def _analyze_args(p: argparse.ArgumentParser) -> Callable[[argparse.Namespace], int]:
+    _input_columns(p)
+    p.add_argument("--out", "-o", default=None, help="output .jsonl/.csv/.parquet/.xlsx (default: print a table)")
+    p.add_argument("--profile", default=None, help="company profile YAML (default: the shipped profile)")
+    p.add_argument("--model", default=None, help="trained model folder from `mvvtext train`")
+    p.add_argument("--embedder", default="auto", help="auto, use, tfidf or st:<model name or path>")
+
+    def run(args: argparse.Namespace) -> int:
+        from mvvtext.classify import analyze
+        from mvvtext.io import write_table
+
+        analysed = analyze(_read(args), profile=args.profile, model=args.model, embedder=args.embedder,
+                           verbose=_verbose(args))
+        if args.out:
+            write_table(analysed, args.out)
+            print(f"wrote {len(analysed)} rows to {args.out}")
+        else:
+            _print_table(analysed)
+        return EXIT_OK
+
+    return run
+
+
+def _print_table(analysed) -> None:
+    cols = [c for c in ("id", "primary", "topics", "intent", "sentiment", "risks", "values", "text_masked")
+            if c in analysed.columns]
+    view = analysed[cols].copy()
+    if "text_masked" in view:
+        view["text_masked"] = view["text_masked"].str.slice(0, 40)
+    import pandas as pd
+
+    with pd.option_context("display.max_rows", 50, "display.width", 200, "display.max_colwidth", 60,
+                           "display.unicode.east_asian_width", True):
+        print(view.to_string(index=False, max_rows=50))
+    print(f"\n{len(analysed)} texts; primary topics: "
+          + ", ".join(f"{k} {v}" for k, v in analysed["primary"].value_counts().head(8).items()))
+
+
+@command("train", "train a model from labelled JSONL (labels.yaml codes)")
+def _train_args(p: argparse.ArgumentParser) -> Callable[[argparse.Namespace], int]:
+    p.add_argument("labelled", help="labelled JSONL: id, text, topics, primary, intent, sentiment, risks, values")
+    p.add_argument("--out", "-o", required=True, help="model folder to write")
+    p.add_argument("--profile", default=None)
+    p.add_argument("--embedder", default="auto")
+
+    def run(args: argparse.Namespace) -> int:
+        from mvvtext.classify import train
+
+        model = train(args.labelled, profile=args.profile, embedder=args.embedder)
+        model.save(args.out)
+        print(f"trained on {args.labelled}; model saved to {args.out}")
+        return EXIT_OK
+
+    return run
+
+
+@command("evaluate", "score a model against labelled JSONL: per-label precision/recall/F1, confusion matrix")
+def _evaluate_args(p: argparse.ArgumentParser) -> Callable[[argparse.Namespace], int]:
+    p.add_argument("labelled")
+    p.add_argument("--model", default=None, help="model folder (default: the no-label default)")
+    p.add_argument("--profile", default=None)
+
+    def run(args: argparse.Namespace) -> int:
+        from mvvtext.classify import evaluate, format_evaluation
+
+        print(format_evaluation(evaluate(args.labelled, model=args.model, profile=args.profile)))
+        return EXIT_OK
+
+    return run
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="mvvtext",
+        description="Turn employees' free text (surveys, inquiry-desk logs, internal posts) into ranked, "
+                    "evidenced issues.",
+    )
+    parser.add_argument("--version", action="version", version=f"mvvtext {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks and debug logs")
+    parser.add_argument("--quiet", "-q", action="store_true", help="no progress bars")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, (help_text, add_args) in COMMANDS.items():
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        p.set_defaults(_run=add_args(p))
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``mvvtext`` console script."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.DEBUG if args.debug else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+    if not getattr(args, "_run", None):
+        parser.print_help()
+        return EXIT_INPUT
+    try:
+        return int(args._run(args) or 0)
+    except KeyboardInterrupt:
+        print("mvvtext: interrupted", file=sys.stderr)
+        return 130
+    except Exception as e:  # noqa: BLE001 - the CLI turns every error into one line
+        if args.debug:
+            raise
+        code = _exit_code(e)
+        kind = "error" if isinstance(e, MvvtextError) else f"unexpected error ({type(e).__name__})"
+        print(f"mvvtext {args.command}: {kind}: {e}", file=sys.stderr)
+        if code == EXIT_ERROR:
+            print("Run again with --debug for the traceback.", file=sys.stderr)
+        return code
+
+
+def _exit_code(e: BaseException) -> int:
+    if isinstance(e, StoreError) and "locked" in str(e):
+        return EXIT_LOCKED
+    if isinstance(e, ModelNotFoundError):
+        return EXIT_MODEL
+    if isinstance(e, (InputError, ProfileError, MvvtextError, FileNotFoundError)):
+        return EXIT_INPUT
+    return EXIT_ERROR
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
