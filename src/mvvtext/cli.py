@@ -121,6 +121,62 @@ def _evaluate_args(p: argparse.ArgumentParser) -> Callable[[argparse.Namespace],
     return run
 
 
+@command("tag-export", "write a tagging sheet (.xlsx/.csv) or Label Studio tasks (.json) pre-filled with guesses")
+def _tag_export_args(p: argparse.ArgumentParser) -> Callable[[argparse.Namespace], int]:
+    _input_columns(p)
+    p.add_argument("--out", "-o", required=True, help=".xlsx or .csv sheet, or .json Label Studio tasks")
+    p.add_argument("--sample", type=int, default=None, help="tag a random sample of N texts")
+    p.add_argument("--profile", default=None)
+    p.add_argument("--model", default=None)
+
+    def run(args: argparse.Namespace) -> int:
+        from pathlib import Path
+
+        from mvvtext import tagging
+        from mvvtext.classify import analyze, load_profile
+
+        voices = _read(args)
+        if args.sample:
+            voices = voices.sample(n=min(args.sample, len(voices)), random_state=0)
+        analysed = analyze(voices, profile=args.profile, model=args.model, verbose=_verbose(args))
+        if Path(args.out).suffix.lower() == ".json":
+            tagging.export_label_studio(analysed, args.out)
+            config = Path(args.out).with_suffix(".config.xml")
+            config.write_text(tagging.label_studio_config(load_profile(args.profile)), encoding="utf-8")
+            print(f"wrote {len(analysed)} Label Studio tasks to {args.out} and the labelling config to {config}")
+        else:
+            tagging.export_sheet(analysed, args.out)
+            print(f"wrote a tagging sheet of {len(analysed)} texts to {args.out}; correct the label columns, "
+                  f"then run: mvvtext tag-import {args.out} --out labelled.jsonl")
+        return EXIT_OK
+
+    return run
+
+
+@command("tag-import", "validate a corrected tagging sheet or Label Studio export into labelled JSONL")
+def _tag_import_args(p: argparse.ArgumentParser) -> Callable[[argparse.Namespace], int]:
+    p.add_argument("tagged", help="corrected .xlsx/.csv sheet or Label Studio JSON export")
+    p.add_argument("--out", "-o", required=True, help="labelled .jsonl for `mvvtext train`")
+    p.add_argument("--profile", default=None)
+
+    def run(args: argparse.Namespace) -> int:
+        from pathlib import Path
+
+        from mvvtext import tagging
+
+        if Path(args.tagged).suffix.lower() == ".json":
+            labelled = tagging.import_label_studio(args.tagged, profile=args.profile)
+        else:
+            labelled = tagging.import_sheet(args.tagged, profile=args.profile)
+        tagging.write_labelled_jsonl(labelled, args.out)
+        untagged = labelled.attrs.get("untagged_tasks", 0)
+        print(f"wrote {len(labelled)} labelled texts to {args.out}"
+              + (f" ({untagged} tasks not yet tagged were left out)" if untagged else ""))
+        return EXIT_OK
+
+    return run
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="mvvtext",
