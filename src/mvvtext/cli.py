@@ -58,10 +58,11 @@ def _analyze_args(p: argparse.ArgumentParser) -> Callable[[argparse.Namespace], 
     p.add_argument("--embedder", default="auto", help="auto, use, tfidf or st:<model name or path>")
 
     def run(args: argparse.Namespace) -> int:
+        voices = _read(args)
         from mvvtext.classify import analyze
         from mvvtext.io import write_table
 
-        analysed = analyze(_read(args), profile=args.profile, model=args.model, embedder=args.embedder,
+        analysed = analyze(voices, profile=args.profile, model=args.model, embedder=args.embedder,
                            verbose=_verbose(args))
         if args.out:
             write_table(analysed, args.out)

@@ -1,0 +1,53 @@
+"""The command line: help, exit codes, one-line errors without tracebacks."""
+import subprocess
+import sys
+
+import pytest
+
+from mvvtext.cli import build_parser, main
+
+
+def run_cli(*args, cwd=None):
+    return subprocess.run([sys.executable, "-m", "mvvtext.cli", *args], capture_output=True, text=True, cwd=cwd)
+
+
+def test_help_lists_commands():
+    out = run_cli("--help")
+    assert out.returncode == 0
+    for cmd in ("analyze", "train", "evaluate", "tag-export", "tag-import"):
+        assert cmd in out.stdout
+
+
+def test_no_command_prints_help(capsys):
+    assert main([]) == 2
+    assert "usage" in capsys.readouterr().out
+
+
+def test_missing_file_is_input_error_without_traceback(tmp_path):
+    out = run_cli("analyze", str(tmp_path / "nope.csv"))
+    assert out.returncode == 2
+    assert "no such file" in out.stderr
+    assert "Traceback" not in out.stderr
+
+
+def test_wrong_text_column_names_columns(tmp_path):
+    path = tmp_path / "v.csv"
+    path.write_text("本文,部署\n給料が低い,開発\n", encoding="cp932")
+    out = run_cli("analyze", str(path))
+    assert out.returncode == 2
+    assert "本文" in out.stderr and "--text-col" not in out.stdout
+    assert "Traceback" not in out.stderr
+
+
+def test_debug_shows_traceback(tmp_path):
+    out = run_cli("--debug", "analyze", str(tmp_path / "nope.csv"))
+    assert out.returncode != 0
+    assert "Traceback" in out.stderr
+
+
+@pytest.mark.parametrize("cmd", ["analyze", "train", "evaluate", "tag-export", "tag-import"])
+def test_each_command_has_help(cmd):
+    parser = build_parser()
+    with pytest.raises(SystemExit) as exit_info:
+        parser.parse_args([cmd, "--help"])
+    assert exit_info.value.code == 0
