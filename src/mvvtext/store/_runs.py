@@ -1,0 +1,322 @@
+"""Idempotent, incremental, atomic scoring runs into the store, and explicit re-scoring."""
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import logging
+import secrets
+import sys
+import time
+from dataclasses import asdict, dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Iterator, Sequence
+
+import pandas as pd
+
+from mvvtext.store._input import load_input
+from mvvtext.store._scoring import (ResolvedScorer, content_hashes, masked_texts, prediction_columns,
+                                    resolve_scorer)
+from mvvtext.store._store import Store
+
+logger = logging.getLogger(__name__)
+
+_VOICE_COLS = ["id", "content_hash", "revision", "text_masked", "text_missing", "channel", "timestamp",
+               "segments", "run_id", "scored_at"]
+_PRED_COLS = ["id", "content_hash", "model_version", "profile_hash", "topics", "primary", "intent", "sentiment",
+              "risks", "values", "scores", "evidence", "run_id", "scored_at", "is_current"]
+
+
+@dataclass
+class RunSummary:
+    """What a run did; ``str()`` gives the one-line message a scheduler logs."""
+
+    run_id: str
+    kind: str
+    status: str
+    store: str
+    started_at: datetime
+    finished_at: datetime
+    model_version: str
+    profile_hash: str
+    n_input: int = 0
+    n_new: int = 0
+    n_revised: int = 0
+    n_skipped: int = 0
+    n_duplicates: int = 0
+    n_backfilled: int = 0
+    n_empty: int = 0
+    message: str = ""
+
+    @property
+    def n_scored(self) -> int:
+        """Texts scored by this run (new + revised, or re-scored)."""
+        return self.n_new + self.n_revised
+
+    @property
+    def seconds(self) -> float:
+        return (self.finished_at - self.started_at).total_seconds()
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["started_at"], d["finished_at"] = self.started_at.isoformat(), self.finished_at.isoformat()
+        return d
+
+    def __str__(self) -> str:
+        return (f"run {self.run_id} ({self.kind}, {self.status}) into {self.store}: {self.n_input} input row(s), "
+                f"{self.n_new} new, {self.n_revised} revised, {self.n_skipped} already scored, "
+                f"{self.n_duplicates} duplicated, {self.n_backfilled} backfilled (older than the store's latest "
+                f"week), {self.n_empty} empty text; model {self.model_version}; {self.seconds:.1f} s"
+                + (f". {self.message}" if self.message else ""))
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+@contextlib.contextmanager
+def _log_to(log_file: str | Path | None) -> Iterator[None]:
+    if log_file is None:
+        yield
+        return
+    handler = logging.FileHandler(log_file, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger("mvvtext")
+    old_level = root.level
+    root.addHandler(handler)
+    if root.getEffectiveLevel() > logging.INFO:
+        root.setLevel(logging.INFO)
+    try:
+        yield
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(old_level)
+        handler.close()
+
+
+def _progress(total: int, verbose: bool | None, desc: str) -> Any:
+    from tqdm.auto import tqdm
+
+    if verbose is None:
+        verbose = sys.stderr.isatty()
+    return tqdm(total=total, disable=not verbose, desc=desc, unit="text", file=sys.stderr)
+
+
+def _record_run(con: Any, summary: RunSummary, input_path: str | None, sha: str | None,
+                columns: list[str] | None) -> None:
+    con.execute(
+        "INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [summary.run_id, summary.kind, summary.started_at, summary.finished_at, summary.status, input_path, sha,
+         json.dumps(columns, ensure_ascii=False) if columns is not None else None, summary.profile_hash,
+         summary.model_version, summary.n_input, summary.n_new, summary.n_revised, summary.n_skipped,
+         summary.n_duplicates, summary.n_backfilled, summary.n_empty, summary.message])
+
+
+def _insert_batch(con: Any, batch: pd.DataFrame, analysed: pd.DataFrame, scorer: ResolvedScorer,
+                  run_id: str, now: datetime, segments: Sequence[str], with_voices: bool, current: bool) -> None:
+    import pyarrow as pa
+
+    n = len(batch)
+    str_list = pa.list_(pa.string())
+    if with_voices:
+        seg_json = ([json.dumps({s: (None if pd.isna(v) else str(v)) for s, v in zip(segments, row)},
+                                ensure_ascii=False) for row in batch[list(segments)].itertuples(index=False)]
+                    if segments else ["{}"] * n)
+        channel = batch["channel"].astype(object).where(batch["channel"].notna(), None)
+        voices = pa.table({
+            "id": pa.array(batch["id"].astype(str).tolist(), pa.string()),
+            "content_hash": pa.array(batch["content_hash"].tolist(), pa.string()),
+            "revision": pa.array(batch["revision"].astype(int).tolist(), pa.int32()),
+            "text_masked": pa.array(masked_texts(analysed).tolist(), pa.string()),
+            "text_missing": pa.array(batch["text_missing"].astype(bool).tolist(), pa.bool_()),
+            "channel": pa.array([None if v is None else str(v) for v in channel], pa.string()),
+            "timestamp": pa.array(pd.to_datetime(batch["timestamp"]).astype("datetime64[us]"), pa.timestamp("us")),
+            "segments": pa.array(seg_json, pa.string()),
+            "run_id": pa.array([run_id] * n, pa.string()),
+            "scored_at": pa.array([now] * n, pa.timestamp("us")),
+        })
+        con.register("_mvv_voices_batch", voices)
+        con.execute(f"INSERT INTO voices ({', '.join(map(_q, _VOICE_COLS))}) "
+                    f"SELECT {', '.join(map(_q, _VOICE_COLS))} FROM _mvv_voices_batch")
+        con.unregister("_mvv_voices_batch")
+    cols = prediction_columns(analysed)
+    preds = pa.table({
+        "id": pa.array(batch["id"].astype(str).tolist(), pa.string()),
+        "content_hash": pa.array(batch["content_hash"].tolist(), pa.string()),
+        "model_version": pa.array([scorer.model_version] * n, pa.string()),
+        "profile_hash": pa.array([scorer.profile_hash] * n, pa.string()),
+        "topics": pa.array(cols["topics"], str_list), "primary": pa.array(cols["primary"], pa.string()),
+        "intent": pa.array(cols["intent"], pa.string()), "sentiment": pa.array(cols["sentiment"], pa.float64()),
+        "risks": pa.array(cols["risks"], str_list), "values": pa.array(cols["values"], str_list),
+        "scores": pa.array(cols["scores"], pa.string()), "evidence": pa.array(cols["evidence"], pa.string()),
+        "run_id": pa.array([run_id] * n, pa.string()), "scored_at": pa.array([now] * n, pa.timestamp("us")),
+        "is_current": pa.array([current] * n, pa.bool_()),
+    })
+    con.register("_mvv_pred_batch", preds)
+    con.execute(f"INSERT INTO predictions ({', '.join(map(_q, _PRED_COLS))}) "
+                f"SELECT {', '.join(map(_q, _PRED_COLS))} FROM _mvv_pred_batch")
+    con.unregister("_mvv_pred_batch")
+
+
+def _q(name: str) -> str:
+    return f'"{name}"'
+
+
+def _classify_incoming(con: Any, voices: pd.DataFrame) -> pd.DataFrame:
+    """One set-based join of the export's (id, content_hash) against the history."""
+    incoming = pd.DataFrame({"pos": range(len(voices)), "id": voices["id"].astype(str).to_numpy(),
+                             "content_hash": voices["content_hash"].to_numpy()})
+    con.register("_mvv_incoming", incoming)
+    seen = con.execute(
+        """SELECT i.pos, v.id IS NOT NULL AS seen, coalesce(m.maxrev, 0) AS maxrev
+           FROM _mvv_incoming i
+           LEFT JOIN voices v ON v.id = i.id AND v.content_hash = i.content_hash
+           LEFT JOIN (SELECT id, max(revision) AS maxrev FROM voices
+                      WHERE id IN (SELECT id FROM _mvv_incoming) GROUP BY id) m ON m.id = i.id
+           ORDER BY i.pos""").df()
+    con.unregister("_mvv_incoming")
+    return seen
+
+
+def score_into_store(
+    input: str | Path | pd.DataFrame,
+    store: Store | str | Path,
+    *,
+    scorer: Any = None,
+    profile: Any = None,
+    model: str | Path | None = None,
+    model_version: str | None = None,
+    text: str = "text",
+    id: str | None = None,
+    channel: str | None = None,
+    timestamp: str | None = None,
+    segments: Sequence[str] | None = None,
+    sheet: str | int = 0,
+    batch_size: int = 2000,
+    wait: float | None = None,
+    verbose: bool | None = None,
+    log_file: str | Path | None = None,
+) -> RunSummary:
+    """Score a week's export into the history store, once per text.
+
+    Rows are keyed by ``id`` and a hash of the normalised text: a row already in
+    the store is skipped (found by one join, not a scan per row), an edited text
+    under a known id is scored and kept as a new revision beside the old one,
+    duplicated rows of the export are stored once. The whole run is one
+    transaction: a run that is killed leaves the store as it was, and the next
+    run does the work again. Only masked text is stored.
+
+    Parameters
+    ----------
+    input : path or DataFrame
+        The export (CSV/TSV in UTF-8 or cp932, xlsx, JSONL, Parquet) or a frame.
+    store : Store or path
+        The history store; created on the first run.
+    scorer : callable, VoiceClassifier, "precomputed" or None
+        ``df -> analysed df`` (docs/ARCHITECTURE.md); an object with ``analyze``;
+        :data:`PRECOMPUTED` when ``input`` is already analysed; None for mvvtext's
+        classifier built from ``profile`` and ``model``.
+    profile, model : optional
+        Company profile (path or Profile) and trained model folder.
+    model_version : str, optional
+        Overrides the model version recorded with each prediction.
+    text, id, channel, timestamp, segments : column names
+        As in :func:`mvvtext.io.read_voices`; ``id``, ``timestamp`` and ``channel``
+        default to columns of those names when present. Without an id column a
+        text's id is derived from its content and time.
+    batch_size : int
+        Rows scored and written per step.
+    wait : float, optional
+        Seconds to wait for another run's lock (default: the store's ``wait``).
+    verbose : bool, optional
+        Progress bar; default only when stderr is a terminal (quiet under cron).
+    log_file : path, optional
+        Also append mvvtext's INFO log to this file during the run.
+
+    Returns
+    -------
+    RunSummary
+
+    Raises
+    ------
+    InputError
+        Missing columns (expected vs found), unreadable file, conflicting ids.
+    StoreLockedError
+        Another run holds the store.
+    """
+    store = store if isinstance(store, Store) else Store(store)
+    with _log_to(log_file):
+        resolved = resolve_scorer(scorer, profile=profile, model=model, model_version=model_version)
+        loaded = load_input(input, store=store, text=text, id=id, channel=channel, timestamp=timestamp,
+                            segments=segments, sheet=sheet)
+        segs = loaded.segments or list(loaded.voices.attrs.get("mvvtext_segments", []))
+        started = _now()
+        run_id = f"{started:%Y%m%dT%H%M%S}-{secrets.token_hex(3)}"
+        summary = RunSummary(run_id, "score", "ok", str(store.path), started, started, resolved.model_version,
+                             resolved.profile_hash, n_input=loaded.n_input, n_duplicates=loaded.n_duplicates)
+        holder = {"run_id": run_id, "command": "score", "input": loaded.path}
+        with store.connect(write=True, wait=wait, holder=holder) as con:
+            salt = con.execute("SELECT value FROM meta WHERE key = 'salt'").fetchall()[0][0]
+            voices = loaded.voices.copy()
+            voices["content_hash"] = content_hashes(voices["text"], salt) if len(voices) else []
+            if not loaded.id_given and len(voices):
+                stamp = voices["timestamp"].astype(str).to_numpy()
+                voices["id"] = ["auto-" + hashlib.blake2b(f"{h}|{t}".encode(), digest_size=8).hexdigest()
+                                for h, t in zip(voices["content_hash"], stamp)]
+                dup = voices["id"].duplicated().to_numpy()
+                summary.n_duplicates += int(dup.sum())
+                voices = voices.loc[~dup]
+            try:
+                _score_new(con, voices, resolved, summary, segs, verbose, batch_size,
+                           (loaded.path, loaded.sha256, loaded.columns))
+            except BaseException as e:
+                with contextlib.suppress(Exception):
+                    con.execute("ROLLBACK")
+                summary.status, summary.finished_at = "failed", _now()
+                summary.message = f"{type(e).__name__}: {e}"[:500]
+                summary.n_new = summary.n_revised = summary.n_backfilled = 0
+                with contextlib.suppress(Exception):
+                    _record_run(con, summary, loaded.path, loaded.sha256, loaded.columns)
+                logger.error("%s", summary)
+                raise
+        logger.info("%s", summary)
+        return summary
+
+
+def _score_new(con: Any, voices: pd.DataFrame, scorer: ResolvedScorer, summary: RunSummary,
+               segments: Sequence[str], verbose: bool | None, batch_size: int,
+               source: tuple[str | None, str | None, list[str]]) -> None:
+    if len(voices) == 0:
+        summary.message = ("the export has no rows: nothing to score (a run with 0 rows is recorded)"
+                           if summary.n_input == 0 else "")
+        con.execute("BEGIN TRANSACTION")
+        summary.finished_at = _now()
+        _record_run(con, summary, *source)
+        con.execute("COMMIT")
+        return
+    seen = _classify_incoming(con, voices)
+    latest = con.execute("SELECT max(coalesce(\"timestamp\", scored_at)) FROM voices").fetchall()[0][0]
+    is_seen = seen["seen"].to_numpy(bool)
+    todo = voices.loc[~is_seen].copy()
+    todo["revision"] = seen["maxrev"].to_numpy()[~is_seen] + 1
+    summary.n_skipped = int(is_seen.sum())
+    summary.n_new = int((todo["revision"] == 1).sum())
+    summary.n_revised = int((todo["revision"] > 1).sum())
+    summary.n_empty = int(todo["text_missing"].sum())
+    if latest is not None:
+        week_start = pd.Timestamp(latest).normalize() - pd.Timedelta(days=pd.Timestamp(latest).weekday())
+        summary.n_backfilled = int((pd.to_datetime(todo["timestamp"]) < week_start).sum())
+    con.execute("BEGIN TRANSACTION")
+    with _progress(len(todo), verbose, "scoring") as bar:
+        for start in range(0, len(todo), batch_size):
+            batch = todo.iloc[start:start + batch_size]
+            analysed = scorer(batch)
+            _insert_batch(con, batch, analysed, scorer, summary.run_id, summary.started_at, segments,
+                          with_voices=True, current=True)
+            bar.update(len(batch))
+    summary.finished_at = _now()
+    if not len(todo):
+        summary.message = "every text was already scored; nothing new"
+    _record_run(con, summary, *source)
+    con.execute("COMMIT")

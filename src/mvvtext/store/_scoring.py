@@ -1,0 +1,226 @@
+"""Scorers injected into store runs, and the conversion of analysed frames into store rows."""
+from __future__ import annotations
+
+import hashlib
+import inspect
+import json
+import logging
+from pathlib import Path
+from typing import Any, Callable
+
+import numpy as np
+import pandas as pd
+
+from mvvtext.exceptions import InputError, ModelNotFoundError, StoreError
+
+logger = logging.getLogger(__name__)
+
+#: pass as ``scorer=`` when the input frame is already analysed (e.g. scored on Dask or Spark)
+PRECOMPUTED = "precomputed"
+
+_REQUIRED = ("topics", "primary", "intent", "sentiment", "risks", "values")
+_SCORE_PREFIXES = ("score_topic_", "score_intent_", "score_value_", "score_risk_")
+
+
+class ResolvedScorer:
+    """A scoring function with the model version and profile hash it stands for."""
+
+    def __init__(self, fn: Callable[[pd.DataFrame], pd.DataFrame] | None, model_version: str,
+                 profile_hash: str) -> None:
+        self.fn = fn
+        self.model_version = model_version
+        self.profile_hash = profile_hash
+
+    def __call__(self, voices: pd.DataFrame) -> pd.DataFrame:
+        if self.fn is None:  # precomputed: the frame is already analysed
+            return voices
+        out = self.fn(voices)
+        if not isinstance(out, pd.DataFrame):
+            raise StoreError(f"the scorer returned {type(out).__name__}, not the analysed DataFrame.")
+        if len(out) != len(voices) or not out.index.equals(voices.index):
+            raise StoreError(f"the scorer returned {len(out)} rows with another index for {len(voices)} input "
+                             "rows; a scorer must keep the input's index, one output row per input row.")
+        return out
+
+
+def _file_digest(path: Path) -> str:
+    h = hashlib.sha256()
+    files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+    for f in files:
+        h.update(str(f.relative_to(path) if path.is_dir() else f.name).encode())
+        h.update(f.read_bytes())
+    return h.hexdigest()
+
+
+def _model_version_of_dir(model: str | Path) -> str:
+    path = Path(model)
+    if not path.exists():
+        raise ModelNotFoundError(f"no model at {path}; pass the folder a trained VoiceClassifier was saved to.")
+    config = path / "config.json" if path.is_dir() else None
+    if config is not None and config.exists():
+        try:
+            cfg = json.loads(config.read_text(encoding="utf-8"))
+            for key in ("model_version", "version", "model_id"):
+                if cfg.get(key):
+                    return f"{path.name}:{cfg[key]}:{_file_digest(path)[:12]}"
+        except ValueError:
+            pass
+    return f"{path.name}:{_file_digest(path)[:12]}"
+
+
+def _profile_hash(profile: Any) -> str:
+    if profile is None:
+        try:
+            from mvvtext.classify import load_profile
+        except ImportError:
+            return "default"
+        return str(load_profile().hash)
+    if hasattr(profile, "hash"):
+        return str(profile.hash)
+    try:
+        from mvvtext.classify import load_profile
+
+        return str(load_profile(profile).hash)
+    except ImportError:
+        return "sha256:" + _file_digest(Path(profile))[:16]
+
+
+def _call_with_supported(fn: Callable, voices: pd.DataFrame, **kwargs: Any) -> pd.DataFrame:
+    params = inspect.signature(fn).parameters
+    accepts_any = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values())
+    return fn(voices, **{k: v for k, v in kwargs.items() if v is not None and (accepts_any or k in params)})
+
+
+def _default_scorer(profile: Any, model: str | Path | None) -> Callable[[pd.DataFrame], pd.DataFrame]:
+    """mvvtext's own classifier, imported only when a run needs it."""
+    try:
+        from mvvtext import classify
+    except ImportError as e:
+        raise ModelNotFoundError("scoring needs mvvtext.classify, which cannot be imported here; pass "
+                                 "scorer=... to score_into_store.") from e
+    loaded_profile = classify.load_profile(profile) if hasattr(classify, "load_profile") else profile
+    if model is not None and hasattr(classify, "VoiceClassifier"):
+        clf = classify.VoiceClassifier.load(model)
+        if hasattr(clf, "analyze"):
+            return lambda df: _call_with_supported(clf.analyze, df)
+        return lambda df: _call_with_supported(classify.analyze, df, model=clf, classifier=clf,
+                                               profile=loaded_profile)
+    if not hasattr(classify, "analyze"):
+        raise ModelNotFoundError("mvvtext.classify has no analyze(); pass scorer=... to score_into_store.")
+    return lambda df: _call_with_supported(classify.analyze, df, profile=loaded_profile)
+
+
+def resolve_scorer(scorer: Any = None, *, profile: Any = None, model: str | Path | None = None,
+                   model_version: str | None = None) -> ResolvedScorer:
+    """Turn what the caller passed into a :class:`ResolvedScorer`.
+
+    ``scorer`` may be ``None`` (mvvtext's classifier from ``profile`` / ``model``),
+    :data:`PRECOMPUTED`, an object with ``analyze(df)`` (a fitted VoiceClassifier)
+    or any callable ``df -> analysed df``. The model version is, in this order,
+    ``model_version=``, the scorer's ``model_version`` / ``version_`` / ``model_id``
+    attribute, a digest of the ``model`` folder, or the callable's qualified name.
+    """
+    from mvvtext._version import __version__ as mvvtext_version
+
+    if isinstance(scorer, str) and scorer == PRECOMPUTED:
+        return ResolvedScorer(None, model_version or "precomputed", _profile_hash(profile) if profile else "unknown")
+    if scorer is None:
+        fn = _default_scorer(profile, model)
+        version = model_version or (_model_version_of_dir(model) if model is not None
+                                    else f"mvvtext-{mvvtext_version}-default")
+        return ResolvedScorer(fn, version, _profile_hash(profile))
+    if hasattr(scorer, "analyze") and callable(scorer.analyze):
+        fn = scorer.analyze
+    elif callable(scorer):
+        fn = scorer
+    else:
+        raise StoreError(f"scorer must be a callable or have an analyze() method, got {type(scorer).__name__}.")
+    version = model_version
+    for attr in ("model_version", "version_", "model_id"):
+        if version is None and isinstance(getattr(scorer, attr, None), str):
+            version = getattr(scorer, attr)
+    if version is None and model is not None:
+        version = _model_version_of_dir(model)
+    if version is None:
+        version = f"callable:{getattr(scorer, '__module__', '?')}.{getattr(scorer, '__qualname__', type(scorer).__name__)}"
+    phash = None
+    for holder in (scorer, getattr(scorer, "profile_", None), getattr(scorer, "profile", None)):
+        if phash is None and holder is not None:
+            value = getattr(holder, "profile_hash", None) or getattr(holder, "hash", None)
+            phash = str(value) if isinstance(value, str) else None
+    return ResolvedScorer(fn, version, phash or _profile_hash(profile))
+
+
+def masker() -> Callable[[str], str] | None:
+    """``mvvtext.text.mask_personal_data`` when the text layer has it, else None."""
+    try:
+        from mvvtext.text import mask_personal_data
+    except ImportError:
+        return None
+    return mask_personal_data
+
+
+def masked_texts(analysed: pd.DataFrame) -> pd.Series:
+    """The masked text to store: never the raw text.
+
+    The analysed frame's ``text_masked`` (normalised) is masked again with
+    ``mask_personal_data`` when the text layer provides it (masking is idempotent);
+    without ``text_masked`` the normalised raw text is masked; with neither the run
+    refuses rather than store raw text.
+    """
+    from mvvtext.text import normalize
+
+    mask = masker()
+    if "text_masked" in analysed.columns:
+        base = analysed["text_masked"].map(lambda v: "" if v is None or v != v else str(v))
+    elif mask is not None:
+        base = analysed["text"].map(normalize)
+    else:
+        raise StoreError("the scorer returned no 'text_masked' column and mvvtext.text.mask_personal_data is "
+                         "not available; refusing to store unmasked text.")
+    return base.map(mask) if mask is not None else base
+
+
+def _as_list(v: Any) -> list[str]:
+    if v is None or (isinstance(v, float) and v != v):
+        return []
+    if isinstance(v, str):
+        return [v] if v else []
+    if isinstance(v, (list, tuple, np.ndarray, pd.Series)):
+        return [str(x) for x in v]
+    raise InputError(f"expected a list of label codes, got {v!r}")
+
+
+def prediction_columns(analysed: pd.DataFrame) -> dict[str, Any]:
+    """Arrow-ready prediction columns (lists as lists, scores as one JSON object per row)."""
+    missing = [c for c in _REQUIRED if c not in analysed.columns]
+    if missing:
+        raise StoreError(f"the analysed frame lacks {missing}; a scorer must return the columns of "
+                         f"docs/ARCHITECTURE.md ({', '.join(_REQUIRED)}, score_*, evidence).")
+    score_cols = [c for c in analysed.columns if str(c).startswith(_SCORE_PREFIXES)]
+    if score_cols:
+        values = analysed[score_cols].astype(float).round(6).to_numpy()
+        scores = [json.dumps(dict(zip(score_cols, row.tolist())), ensure_ascii=False) for row in values]
+    else:
+        scores = ["{}"] * len(analysed)
+    evidence = (analysed["evidence"].map(lambda v: "" if v is None or v != v else str(v))
+                if "evidence" in analysed.columns else pd.Series([""] * len(analysed), index=analysed.index))
+    return {
+        "topics": [_as_list(v) for v in analysed["topics"]],
+        "primary": analysed["primary"].astype(str).tolist(),
+        "intent": analysed["intent"].astype(str).tolist(),
+        "sentiment": pd.to_numeric(analysed["sentiment"], errors="coerce").astype(float).tolist(),
+        "risks": [_as_list(v) for v in analysed["risks"]],
+        "values": [_as_list(v) for v in analysed["values"]],
+        "scores": scores,
+        "evidence": evidence.tolist(),
+    }
+
+
+def content_hashes(texts: pd.Series, salt: str) -> list[str]:
+    """Keyed BLAKE2b digest of each normalised text (store-specific key, so a hash
+    cannot be used to confirm a guessed text outside the store)."""
+    from mvvtext.text import normalize
+
+    key = bytes.fromhex(salt)
+    return [hashlib.blake2b(normalize(t).encode("utf-8"), key=key, digest_size=16).hexdigest() for t in texts]
