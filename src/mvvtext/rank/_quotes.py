@@ -1,0 +1,145 @@
+"""Representative quotes: the most typical and the most severe text of a topic.
+
+Quotes always come from ``text_masked`` (never the raw text), and only from
+writers in segments large enough to quote (``min_people_quotes``) for a topic
+raised by at least that many people.
+"""
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+import pandas as pd
+
+from mvvtext.exceptions import InputError
+from mvvtext.rank._prepare import Prepared, list_column, prepare
+
+_MAX_CANDIDATES = 300
+_MAX_CHARS = 160
+
+
+def _clip(text: str, n: int = _MAX_CHARS) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def quotable_rows(df: pd.DataFrame, p: Prepared, segments: Sequence[str], min_people: int) -> np.ndarray:
+    """Bool per row: masked text present and every segment of the writer has >= min_people people."""
+    if "text_masked" not in df.columns:
+        return np.zeros(len(df), dtype=bool)
+    tm = df["text_masked"]
+    ok = (tm.notna() & (tm.astype("string").str.strip().str.len() > 0)).to_numpy(dtype=bool, na_value=False)
+    for col in segments:
+        codes, values = p.segments[col]
+        valid = codes >= 0
+        size = np.bincount(np.unique(codes[valid] * np.int64(p.n_people) + p.person[valid]) // p.n_people,
+                           minlength=len(values))
+        good = np.zeros(len(df), dtype=bool)
+        good[valid] = size[codes[valid]] >= min_people
+        ok &= good
+    return ok
+
+
+def _typical_order(texts: list[str]) -> np.ndarray:
+    """Indices of ``texts`` sorted by cosine similarity to their TF-IDF centroid."""
+    if len(texts) <= 2:
+        return np.arange(len(texts))
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    try:
+        x = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 3), min_df=1, sublinear_tf=True).fit_transform(texts)
+    except ValueError:
+        return np.arange(len(texts))
+    centroid = np.asarray(x.mean(axis=0)).ravel()
+    sims = x @ centroid / (np.linalg.norm(centroid) or 1.0)
+    return np.argsort(-np.asarray(sims).ravel(), kind="stable")
+
+
+def topic_quotes(df: pd.DataFrame, p: Prepared, topic_id: int, eligible: np.ndarray, n: int,
+                 kind: str, seed: int = 0) -> list[int]:
+    """Row positions of up to ``n`` quotes of ``kind`` ("typical" or "severe") for one topic."""
+    rows = p.ex_row[(p.ex_topic == topic_id)]
+    rows = rows[eligible[rows]]
+    if len(rows) == 0:
+        return []
+    texts_all = df["text_masked"].to_numpy(dtype=object)
+    lengths = np.fromiter((len(str(texts_all[r])) for r in rows), dtype=np.int64, count=len(rows))
+    readable = rows[(lengths >= 15) & (lengths <= 600)]
+    if len(readable):
+        rows = readable
+    if kind == "severe":
+        nrisk = p.any_risk[rows].astype(int)
+        if p.risk_flags:
+            nrisk = sum(f[rows].astype(int) for f in p.risk_flags.values())
+        sent = np.nan_to_num(p.sentiment[rows], nan=0.0)
+        order = np.lexsort((sent, -nrisk))  # most risk flags first, then most negative
+        rows, nrisk, sent = rows[order], nrisk[order], sent[order]
+        top = (nrisk == nrisk[0]) & (sent == sent[0])
+        best, rest = rows[top][:_MAX_CANDIDATES], rows[~top][:n]
+        if len(best) > 1:  # among equally severe texts prefer the most typical
+            best = best[_typical_order([str(texts_all[r]) for r in best])]
+        return [int(r) for r in np.concatenate([best, rest])[:n]]
+    if len(rows) > _MAX_CANDIDATES:
+        rows = np.random.default_rng(seed).choice(rows, _MAX_CANDIDATES, replace=False)
+        rows.sort()
+    order = _typical_order([str(texts_all[r]) for r in rows])
+    return [int(r) for r in rows[order[:n]]]
+
+
+def quotes(
+    analyzed: pd.DataFrame,
+    topic: str,
+    n: int = 3,
+    *,
+    kind: str = "typical",
+    topic_field: str = "topics",
+    person: str | None = "person_id",
+    segments: Sequence[str] = ("site",),
+    min_people_quotes: int = 10,
+) -> pd.DataFrame:
+    """Up to ``n`` representative masked quotes for one topic.
+
+    Parameters
+    ----------
+    analyzed : DataFrame
+        Analysed frame with ``text_masked``; never modified.
+    topic : str
+        Topic code.
+    n : int
+        Number of quotes.
+    kind : {"typical", "severe"}
+        ``typical`` = closest to the topic's TF-IDF centroid (character 2–3-grams);
+        ``severe`` = most risk flags, then lowest sentiment.
+    topic_field, person, segments, min_people_quotes
+        As in :func:`rank_issues`. Segment columns missing from the frame are ignored.
+
+    Returns
+    -------
+    DataFrame
+        Index = the rows of ``analyzed`` quoted; columns ``quote`` (masked text,
+        whitespace-collapsed), ``sentiment``, ``risks``, ``kind``. Empty when the
+        topic is raised by fewer than ``min_people_quotes`` people.
+    """
+    if kind not in ("typical", "severe"):
+        raise InputError(f"The 'kind' parameter of quotes must be one of {{'typical', 'severe'}}. Got {kind!r} instead.")
+    if "text_masked" not in analyzed.columns:
+        raise InputError("quotes() needs the 'text_masked' column (quotes are never taken from raw text).",
+                         column="text_masked")
+    segs = [s for s in segments if s in analyzed.columns]
+    person = person if person in analyzed.columns else None
+    p = prepare(analyzed, topic_field=topic_field, time=None, person=person, segments=segs, period="W",
+                negative_threshold=-0.5, want_time=False)
+    empty = pd.DataFrame(columns=["quote", "sentiment", "risks", "kind"])
+    if topic not in p.topics:
+        return empty
+    tid = p.topics.index(topic)
+    people = len(np.unique(p.person[p.ex_row[p.ex_topic == tid]]))
+    if people < min_people_quotes:
+        return empty
+    eligible = quotable_rows(analyzed, p, segs, min_people_quotes)
+    pos = topic_quotes(analyzed, p, tid, eligible, n, kind)
+    idx = analyzed.index[pos]
+    risks = list_column(analyzed["risks"].iloc[pos]) if "risks" in analyzed.columns else [[] for _ in pos]
+    return pd.DataFrame({
+        "quote": [_clip(t) for t in analyzed["text_masked"].iloc[pos]],
+        "sentiment": p.sentiment[pos], "risks": risks, "kind": kind}, index=idx)

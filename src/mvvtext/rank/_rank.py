@@ -1,0 +1,265 @@
+"""rank_issues: one row per topic with every component of its priority."""
+from __future__ import annotations
+
+import logging
+from typing import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from mvvtext.exceptions import InputError
+from mvvtext.rank import _components as comp
+from mvvtext.rank._cs import cs_portfolio
+from mvvtext.rank._labels import topic_label
+from mvvtext.rank._outcome import outcome_link, person_outcome
+from mvvtext.rank._prepare import prepare
+from mvvtext.rank._quotes import _clip, quotable_rows, topic_quotes
+from mvvtext.rank._trend import trend
+
+logger = logging.getLogger(__name__)
+
+#: Default weights of the normalised components in ``priority`` (see docs/ranking.md).
+DEFAULT_WEIGHTS: dict[str, float] = {
+    "volume": 0.25, "negativity": 0.15, "intent": 0.10, "risk": 0.15,
+    "trend": 0.10, "breadth": 0.10, "outcome": 0.15, "improvement": 0.10,
+}
+#: How much each intent counts towards ``intent_severity`` (complaints weigh most).
+DEFAULT_INTENT_WEIGHTS: dict[str, float] = {
+    "complaint": 1.0, "request": 0.6, "report": 0.3, "question": 0.2, "praise": 0.0}
+_AUTO_SEGMENTS = ("site", "department", "tenure_band", "branch", "division")
+_SEG_WORDS = {"site": "sites", "department": "departments", "tenure_band": "tenure bands",
+              "branch": "branches", "division": "divisions"}
+
+
+def _components(r: pd.DataFrame, min_emerging_count: int) -> pd.DataFrame:
+    """Normalised components in [0, 1] (NaN column = component not available)."""
+    c = pd.DataFrame(index=r.index)
+    mx = r["share"].max()
+    c["volume"] = r["share"] / mx if mx > 0 else 0.0
+    c["negativity"] = r.get("negative_share", np.nan)
+    c["intent"] = r.get("intent_severity", np.nan)
+    if "risk_texts" in r:
+        prior = r["risk_texts"].sum() / max(r["texts"].sum(), 1)
+        rate = (r["risk_texts"] + 10 * prior) / (r["texts"] + 10)   # shrunk towards the overall rate
+        c["risk"] = rate / rate.max() if rate.max() > 0 else 0.0
+    else:
+        c["risk"] = np.nan
+    if r["trend_z"].notna().any():
+        c["trend"] = np.where(r["latest_count"] >= min_emerging_count, (r["trend_z"] / 4).clip(0, 1), 0.0)
+    else:
+        c["trend"] = np.nan
+    c["breadth"] = r.get("breadth", np.nan)
+    if "outcome_or_low" in r and r["outcome_or_low"].notna().any():
+        c["outcome"] = (np.log(r["outcome_or_low"]) / np.log(3)).clip(0, 1).fillna(0.0)
+    else:
+        c["outcome"] = np.nan
+    if "cs_improvement_index" in r and r["cs_improvement_index"].notna().any():
+        c["improvement"] = (r["cs_improvement_index"] / 1.5).clip(0, 1).fillna(0.0)
+    else:
+        c["improvement"] = np.nan
+    return c
+
+
+def _priority(c: pd.DataFrame, weights: Mapping[str, float]) -> tuple[pd.Series, dict[str, float]]:
+    used = {k: float(w) for k, w in weights.items() if k in c and c[k].notna().any() and w > 0}
+    total = sum(used.values())
+    if total <= 0:
+        return pd.Series(0.0, index=c.index), used
+    score = sum(c[k].fillna(0.0) * w for k, w in used.items()) / total
+    return 100 * score, {k: w / total for k, w in used.items()}
+
+
+def _explain(row: pd.Series, segments: Sequence[str], outcome: str | None) -> str:
+    parts = [f"texts {int(row['texts'])} ({row['share']:.0%} of voices)"]
+    if pd.notna(row.get("negative_share")):
+        parts.append(f"{row['negative_share']:.0%} negative")
+    if pd.notna(row.get("complaint_share")):
+        parts.append(f"{row['complaint_share']:.0%} complaints")
+    if pd.notna(row.get("risk_texts")) and row["risk_texts"] > 0:
+        parts.append(f"{int(row['risk_texts'])} risk texts")
+    if bool(row.get("emerging")):
+        parts.append(f"surging ×{row['rate_ratio']:.1f} (z={row['trend_z']:.1f})")
+    for col in segments[:1]:
+        if f"segments_raising_{col}" in row:
+            parts.append(f"raised at {int(row[f'segments_raising_{col}'])}/"
+                         f"{int(row[f'segments_total_{col}'])} {_SEG_WORDS.get(col, col + ' groups')}")
+    if outcome and pd.notna(row.get("outcome_p")) and row["outcome_p"] < 0.05 and pd.notna(row["outcome_lift"]):
+        word = "more" if row["outcome_lift"] >= 1 else "less"
+        ratio = row["outcome_lift"] if row["outcome_lift"] >= 1 else 1 / max(row["outcome_lift"], 1e-9)
+        parts.append(f"{outcome} {ratio:.1f}× {word} likely")
+    if row.get("suppressed"):
+        parts.append(f"({row['suppressed']} suppressed: small group)")
+    return ", ".join(parts)
+
+
+def rank_issues(
+    analyzed: pd.DataFrame,
+    time: str | None = "timestamp",
+    person: str | None = "person_id",
+    segments: Sequence[str] | None = None,
+    outcome: str | None = "left_early",
+    period: str = "W",
+    weights: Mapping[str, float] | None = None,
+    min_people_figures: int = 5,
+    min_people_quotes: int = 10,
+    topic_field: str = "topics",
+    *,
+    satisfaction_items: Mapping[str, str] | None = None,
+    overall: str | None = None,
+    recent_periods: int = 4,
+    baseline_periods: int = 8,
+    alpha: float = 0.01,
+    min_emerging_count: int = 5,
+    min_rate_ratio: float = 1.5,
+    negative_threshold: float = -0.5,
+    intent_weights: Mapping[str, float] | None = None,
+    with_quotes: bool = True,
+) -> pd.DataFrame:
+    """Rank issue topics by a documented, decomposable priority score.
+
+    Parameters
+    ----------
+    analyzed : DataFrame
+        Output of :func:`mvvtext.classify.analyze` (or any frame with a list-of-codes
+        ``topic_field`` and optionally ``sentiment``, ``intent``, ``risks``,
+        ``text_masked``). Never modified. A text counts once for each of its topics.
+    time : str or None
+        Timestamp column for the trend. Missing or empty: ranked without trend,
+        with a logged warning and a note in ``result.attrs["notes"]``.
+    person : str or None
+        Person id column; one person writing ten times is one voice. Missing:
+        every text counts as its own voice.
+    segments : list of str, optional
+        Segment columns for breadth (``segments_raising_<col>``). Default: those of
+        ``site``, ``department``, ``tenure_band`` present in the frame.
+    outcome : str or None
+        0/1 outcome per person (e.g. ``left_early``). The default is skipped when
+        absent; a named column that is absent, or holding values other than 0/1,
+        raises :class:`~mvvtext.exceptions.InputError`. Missing values are excluded
+        and counted in ``attrs["notes"]``.
+    period : str
+        Pandas period alias for the trend (``"W"`` weeks, ``"M"`` months).
+    weights : dict, optional
+        Weights of the normalised components, merged over :data:`DEFAULT_WEIGHTS`
+        = volume 0.25, negativity 0.15, intent 0.10, risk 0.15, trend 0.10,
+        breadth 0.10, outcome 0.15, improvement 0.10. Components that cannot be
+        computed (no time, no outcome …) are left out and the rest renormalised.
+    min_people_figures : int
+        Topics raised by fewer people get no outcome figures; segments smaller than
+        this do not count towards breadth.
+    min_people_quotes : int
+        Quotes only for topics raised by at least this many people, and only from
+        writers whose every segment holds at least this many people.
+    topic_field : str
+        The list-of-topics column (``"topics"``; ``"primary"`` works too).
+    satisfaction_items, overall : optional
+        ``{"pay": "q_pay", ...}`` numeric survey items per topic and the overall
+        score column: adds CS-portfolio columns and the ``improvement`` component.
+    recent_periods, baseline_periods : int
+        The trend compares the last ``recent_periods`` periods with the
+        ``baseline_periods`` before them (conditional binomial test on counts
+        relative to all texts in each window).
+    alpha, min_emerging_count, min_rate_ratio : float, int, float
+        ``emerging`` = ``trend_p < alpha`` and ``latest_count >= min_emerging_count``
+        and ``rate_ratio >= min_rate_ratio``.
+    negative_threshold : float
+        A text is negative when ``sentiment <= negative_threshold``.
+    intent_weights : dict, optional
+        Per-intent weight in ``intent_severity`` (default complaint 1, request 0.6,
+        report 0.3, question 0.2, praise 0).
+    with_quotes : bool
+        Add ``quote_typical`` and ``quote_severe`` (masked text only).
+
+    Returns
+    -------
+    DataFrame
+        One row per topic, sorted by ``rank`` (1 = highest priority), with the raw
+        components (``texts``, ``people``, ``share``, ``repeat_contact_rate``,
+        ``mean_sentiment``, ``negative_share``, ``<intent>_share``, ``risk_texts``,
+        ``risk_<code>``, ``latest_count``, ``baseline_mean``, ``rate_ratio``,
+        ``trend_z``, ``trend_p``, ``emerging``, ``segments_raising_<col>``,
+        ``outcome_lift``, ``outcome_odds_ratio`` + CI, ``outcome_p`` …), the
+        normalised components ``c_<name>``, ``priority`` (0–100), ``explanation``,
+        ``suppressed`` and the quotes. ``attrs`` holds ``notes``, ``weights`` (as
+        used, renormalised) and the parameters.
+    """
+    w = dict(DEFAULT_WEIGHTS)
+    for k, v in (weights or {}).items():
+        if k not in DEFAULT_WEIGHTS:
+            raise InputError(f"Unknown weight {k!r}; the components are {sorted(DEFAULT_WEIGHTS)}.")
+        if not np.isfinite(v) or v < 0:
+            raise InputError(f"Weight {k!r} must be a non-negative number. Got {v!r} instead.")
+        w[k] = float(v)
+    for name, val in (("min_people_figures", min_people_figures), ("min_people_quotes", min_people_quotes),
+                      ("recent_periods", recent_periods), ("baseline_periods", baseline_periods)):
+        if not isinstance(val, (int, np.integer)) or val < 1:
+            raise InputError(f"The {name!r} parameter of rank_issues must be an integer >= 1. Got {val!r} instead.")
+    if person is not None and person not in analyzed.columns:
+        logger.info("person column %r not found: every text counted as its own voice", person)
+        person = None
+    if segments is None:
+        segments = [s for s in _AUTO_SEGMENTS if s in analyzed.columns]
+    segments = list(segments)
+    p = prepare(analyzed, topic_field=topic_field, time=time, person=person, segments=segments,
+                period=period, negative_threshold=negative_threshold)
+    notes = p.notes
+    parts = [comp.volume(p), comp.negativity(p, negative_threshold),
+             comp.intent_mix(p, {**DEFAULT_INTENT_WEIGHTS, **(intent_weights or {})}), comp.risk(p),
+             trend(p, recent_periods=recent_periods, baseline_periods=baseline_periods, alpha=alpha,
+                   min_emerging_count=min_emerging_count, min_rate_ratio=min_rate_ratio, notes=notes),
+             comp.breadth(p, min_people_figures)]
+    if outcome is not None:
+        if outcome in analyzed.columns:
+            parts.append(outcome_link(p, person_outcome(analyzed, outcome, p, notes), min_people_figures))
+        elif outcome != "left_early":
+            raise InputError(f"The outcome column '{outcome}' is not in the analysed frame.", column=outcome)
+        else:
+            notes.append("no outcome column: outcome link not computed")
+    if satisfaction_items:
+        if overall is None:
+            raise InputError("satisfaction_items needs overall= (the overall satisfaction column).")
+        parts.append(cs_portfolio(analyzed, satisfaction_items, overall).reindex(p.topics))
+    r = pd.concat(parts, axis=1)
+    if len(r) == 0:
+        notes.append("no topics found: nothing to rank")
+    r.insert(0, "label", [topic_label(t) for t in r.index])
+    c = _components(r, min_emerging_count)
+    r["priority"], used = _priority(c, w)
+    for k in DEFAULT_WEIGHTS:
+        r[f"c_{k}"] = c[k]
+    r["suppressed"] = np.where(r["people"] < min_people_figures, "figures+quotes",
+                               np.where(r["people"] < min_people_quotes, "quotes", ""))
+    if with_quotes:
+        _add_quotes(r, analyzed, p, segments, min_people_quotes, notes)
+    r["explanation"] = [_explain(row, segments, outcome if "outcome_p" in r else None)
+                        for _, row in r.iterrows()]
+    r = r.sort_values(["priority", "people"], ascending=False, kind="stable")
+    r.insert(0, "rank", np.arange(1, len(r) + 1))
+    r.index.name = "topic"
+    r = r.reset_index()
+    for n in notes:
+        logger.info(n)
+    r.attrs = {"notes": list(notes), "weights": used, "n_texts": p.n_rows, "n_people": p.n_people,
+               "segments": segments, "time": time if p.period is not None else None, "period": period,
+               "periods": [str(x) for x in p.periods], "outcome": outcome if "outcome_p" in r else None,
+               "min_people_figures": min_people_figures, "min_people_quotes": min_people_quotes,
+               "topic_field": topic_field}
+    return r
+
+
+def _add_quotes(r, analyzed, p, segments, min_people_quotes, notes) -> None:
+    typical, severe = [""] * len(r), [""] * len(r)
+    if "text_masked" not in analyzed.columns:
+        notes.append("no text_masked column: no quotes (raw text is never quoted)")
+    else:
+        eligible = quotable_rows(analyzed, p, segments, min_people_quotes)
+        texts = analyzed["text_masked"].to_numpy(dtype=object)
+        for i, topic in enumerate(r.index):
+            if r.at[topic, "people"] < min_people_quotes:
+                continue
+            tid = p.topics.index(topic)
+            t = topic_quotes(analyzed, p, tid, eligible, 1, "typical")
+            s = [x for x in topic_quotes(analyzed, p, tid, eligible, 2, "severe") if x not in t]
+            typical[i] = _clip(texts[t[0]]) if t else ""
+            severe[i] = _clip(texts[s[0]]) if s else ""
+    r["quote_typical"], r["quote_severe"] = typical, severe
