@@ -1,21 +1,84 @@
-"""Text normalisation (NFKC, whitespace, width)."""
+"""Text normalisation: NFKC, width unification, whitespace and line-break clean-up.
+
+NFKC already folds half-width katakana into full-width (``ｶﾞｯｺｳ`` → ``ガッコウ``)
+and full-width ASCII letters, digits and symbols into half-width
+(``０９０－１２３４`` → ``090-1234``), which is what the personal-data patterns
+and the tokeniser expect. On top of NFKC this module removes control and
+zero-width characters, turns tabs and ideographic spaces into one ASCII space,
+unifies line breaks and drops blank lines.
+"""
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_SPACES = re.compile(r"[ \t\u3000]+")
-_NEWLINES = re.compile(r"\s*\n\s*")
+__all__ = ["normalize"]
+
+# C0/C1 controls except \t \n \r (those are handled as whitespace below).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# Zero-width and bidi formatting characters that survive NFKC.
+_INVISIBLE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff\u00ad]")
+_SPACES = re.compile(r"[ \t\u00a0\u3000]+")
+_NEWLINES = re.compile(r" *\n[ \n]*")
+# Dashes NFKC leaves alone; they appear inside phone numbers and ranges.
+_DASHES = str.maketrans({"\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-",
+                         "\u2014": "-", "\u2015": "-", "\u2212": "-"})
 
 
-def normalize(text: str) -> str:
-    """Return ``text`` NFKC-normalised with whitespace and control characters cleaned."""
-    if not isinstance(text, str):
+def _is_missing(text: object) -> bool:
+    if text is None:
+        return True
+    if isinstance(text, float) and math.isnan(text):
+        return True
+    try:  # pandas.NA / NaT without importing pandas
+        return bool(text != text)  # noqa: PLR0124
+    except (TypeError, ValueError):
+        return False
+
+
+def normalize(text: object, *, mask: bool = False, keep_newlines: bool = True) -> str:
+    """Normalise one Japanese text.
+
+    Parameters
+    ----------
+    text : str
+        The raw text. ``None``, NaN and ``pandas.NA`` give ``""``; other
+        non-string values are converted with ``str``.
+    mask : bool, default False
+        Also replace e-mail addresses, phone numbers, URLs, employee numbers
+        and honorific-marked person names by placeholders
+        (see :func:`mvvtext.text.mask_personal_data`).
+    keep_newlines : bool, default True
+        Keep single line breaks (blank lines are always dropped). With False,
+        line breaks become spaces.
+
+    Returns
+    -------
+    str
+        NFKC-normalised text without control or zero-width characters, with
+        runs of spaces collapsed and surrounding whitespace stripped.
+
+    Examples
+    --------
+    >>> normalize("ｷｭｳﾘｮｳが　安い\\r\\n\\r\\n０９０")
+    'キュウリョウが 安い\\n090'
+    """
+    if _is_missing(text):
         return ""
+    if not isinstance(text, str):
+        text = str(text)
     text = unicodedata.normalize("NFKC", text)
+    text = text.translate(_DASHES)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _CONTROL.sub("", text)
+    text = _INVISIBLE.sub("", text)
     text = _SPACES.sub(" ", text)
-    text = _NEWLINES.sub("\n", text)
-    return text.strip()
+    text = _NEWLINES.sub("\n", text).strip()
+    if not keep_newlines:
+        text = text.replace("\n", " ")
+    if mask:
+        from mvvtext.text._mask import mask_personal_data
+
+        text = mask_personal_data(text, normalize=False)
+    return text

@@ -1,0 +1,312 @@
+"""Personal-data detection and masking for Japanese employee text.
+
+Masks, in this order of precedence (an earlier kind wins an overlap): URLs,
+e-mail addresses, employee numbers, phone numbers and person names. Names are
+found from honorifics and job titles (「山田課長」「佐藤さん」), with an exclusion
+list for the many role nouns that take the same suffixes (「お客さん」「派遣先さん」
+「皆さん」「営業さん」), and optionally from GiNZA ``Person`` entities.
+
+Nothing here stores the original strings: :func:`find_personal_data` returns
+positions only and :func:`mask_personal_data` returns the masked text.
+"""
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from typing import Any, Iterable
+
+from mvvtext.exceptions import InputError
+from mvvtext.text._normalize import normalize as _normalize
+
+__all__ = [
+    "PLACEHOLDERS",
+    "DEFAULT_EMPLOYEE_ID_PATTERN",
+    "NAME_EXCLUSIONS",
+    "PersonalDataSpan",
+    "find_personal_data",
+    "mask_personal_data",
+]
+
+PLACEHOLDERS: dict[str, str] = {
+    "name": "〈氏名〉",
+    "phone": "〈電話〉",
+    "email": "〈メール〉",
+    "employee_id": "〈社員番号〉",
+    "url": "〈URL〉",
+}
+
+DEFAULT_EMPLOYEE_ID_PATTERN = (
+    r"(?:社員|従業員|職員)(?:番号|No\.?|NO\.?|no\.?|ID|Id|id|コード|CD)\s*[:：#=]?\s*"
+    r"[A-Za-z]{0,3}-?\d{3,10}"
+    r"|社番\s*[:：#=]?\s*[A-Za-z]{0,3}-?\d{3,10}"
+    r"|(?<![A-Za-z0-9])[Ee]-?\d{4,8}(?![A-Za-z0-9])"
+)
+
+_URL = re.compile(
+    r"(?:https?|ftp)://[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+"
+    r"|(?<![A-Za-z0-9@.])www\.[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]*"
+)
+_EMAIL = re.compile(
+    r"(?<![A-Za-z0-9._%+\-])[A-Za-z0-9._%+\-]+\s?[@＠]\s?[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}"
+)
+_D = r"[0-9０-９]"
+_SEP = r"[\-‐‑–—―−－ーｰ. ]?"
+_PHONE = re.compile(
+    r"(?<![0-9０-９A-Za-z])"
+    r"(?:[+＋]\s?[8８]\s?[1１][\- ]?[(（]?[0０]?[)）]?[\- ]?|[(（]?[0０])"
+    rf"{_D}{{1,4}}[)）]?{_SEP}[(（]?{_D}{{1,4}}[)）]?{_SEP}{_D}{{3,4}}"
+    r"(?![0-9０-９])"
+)
+_DIGIT = re.compile(r"[0-9０-９]")
+
+_KANJI = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff々〆ヶ"
+_KATA = r"\u30a1-\u30fa\u30fc"
+_KANJI_HONORIFICS = (
+    "課長代理", "部長代理", "支店長", "工場長", "副部長", "副社長", "本部長", "事業部長",
+    "課長", "部長", "係長", "主任", "社長", "専務", "常務", "室長", "所長", "店長",
+    "次長", "会長", "班長", "先生", "先輩", "様", "君", "氏", "殿",
+)
+_KANA_HONORIFICS = ("さん", "さま", "くん", "ちゃん", "はん")
+_KATA_HONORIFICS = ("マネージャー", "マネジャー", "リーダー", "チーフ", "サン", "サマ")
+_HONORIFICS = sorted(_KANJI_HONORIFICS + _KANA_HONORIFICS + _KATA_HONORIFICS, key=len, reverse=True)
+# One-kanji honorifics must not start a longer compound (同様, 様子, 氏名, 君主).
+_HON = "|".join(
+    re.escape(h) + (rf"(?![{_KANJI}])" if len(h) == 1 else "") for h in _HONORIFICS
+)
+_NAME = re.compile(
+    rf"(?<![{_KANJI}])(?P<k>[{_KANJI}]+?)(?P<hk>{_HON})"
+    rf"|(?<![{_KATA}])(?P<t>[{_KATA}]{{2,}}?)(?P<ht>{_HON})"
+    rf"|(?<![A-Za-z])(?P<l>[A-Z][a-z]+)\s?(?P<hl>{_HON})"
+)
+
+#: Role nouns and words that take an honorific but are not a person's name.
+NAME_EXCLUSIONS: frozenset[str] = frozenset("""
+客 お客 顧客 来客 乗客 皆 皆々 各位 先 派遣 派遣先 取引先 出向先 委託先 外注先 仕入先 営業 業者 上司
+部下 同僚 先輩 後輩 新人 新卒 中途 同期 若手 中堅 古株 年配 担当 担当者 相手 本人 奥 母 父 兄 姉 弟 妹 娘 息子 家族 親
+嫁 旦那 婿 孫 叔父 叔母 伯父 伯母 祖父 祖母 爺 婆 赤 坊 神 王 仏 殿 宮 御 同 両 諸 彼 彼女 某 各 貴 当 仕 模 多 異 有 左 今
+外 内 主 細 若 姫 俺 僕 私 自分 我々 一 二 三 四 五 六 七 八 九 十 数 全員 各自 個人 人 方 方々 人達 一人 事務 総務 人事
+経理 財務 法務 広報 企画 開発 技術 製造 品質 生産 物流 購買 設計 施工 現場 工場 本社 支社 支店 店舗 本部 事業 部門
+部署 他部署 他部門 社員 職員 従業員 正社員 契約社員 派遣社員 管理職 役員 幹部 経営 経営陣 会社 協力会社 元請 下請 親会社
+子会社 他社 当社 弊社 御社 貴社 競合 大家 医者 医師 看護師 運転手 店員 駅員 警備員 清掃員 作業員 事務員 利用者 患者
+大工 職人 農家 主婦 学生 講師 委員 委員長 議長 面接官 監督 隣 近所 友達 友人 知人 仲間 苦労 世話 陰 馳走 課長 部長 係長
+社長 主任 専務 常務 室長 所長 店長 次長 会長 班長 上長 上席 前任 後任 新任 歴代 関係者 責任者 管理者 申請者 対象者
+応募者 候補者 受講者 参加者 退職者 新入社員 女性 男性 高齢 外国人 受付 窓口 一般 全体 地域 地元 現地 本店 役所 役場
+社外 社内 外部 内部 管理 情報 総合 制度 人材 採用 教育 研修 監査 保安 警備 清掃 食堂 売店 上 下 前 後 元 新 旧 現 副
+パート バイト アルバイト スタッフ メーカー ベンダー ドライバー ユーザー オーナー クライアント ゲスト メンバー チーム
+グループ プロジェクト エリア サブ セクション ライン フロア ストア ショップ システム サポート ヘルプデスク センター
+パートナー ボランティア インターン シニア ジュニア リーダー マネージャー ママ パパ ベテラン ホスト オペレーター
+""".split())
+
+_LEADING = ("昨日", "今日", "本日", "先日", "明日", "毎日", "先週", "今週", "来週", "先月", "今月",
+            "来月", "去年", "今年", "昨年", "以前", "最近", "前任", "後任", "新任")
+_ORG = ("部門", "事業部", "本部", "支店", "部", "課", "室", "店", "所", "局", "社", "係", "班", "署")
+
+
+@dataclass(frozen=True)
+class PersonalDataSpan:
+    """Position of one piece of personal data in a text (no text is kept).
+
+    Attributes
+    ----------
+    type : str
+        One of ``"url"``, ``"email"``, ``"employee_id"``, ``"phone"``, ``"name"``.
+    start, end : int
+        Character offsets, ``text[start:end]`` is the personal data.
+    """
+
+    type: str
+    start: int
+    end: int
+
+
+@functools.lru_cache(maxsize=32)
+def _compile(pattern: str) -> re.Pattern[str]:
+    try:
+        return re.compile(pattern)
+    except re.error as e:
+        raise InputError(
+            f"The 'employee_id_pattern' parameter is not a valid regular expression: {e}. "
+            f"Got {pattern!r}."
+        ) from e
+
+
+def _phone_ok(match: str) -> bool:
+    digits = "".join(_DIGIT.findall(match))
+    if match.lstrip("(（").startswith(("+", "＋")):
+        rest = digits[2:].lstrip("0０")
+        return 9 <= len(rest) <= 10
+    return 10 <= len(digits) <= 11
+
+
+def _excluded(name: str, exclusions: frozenset[str]) -> bool:
+    """True for a role noun: exact one-kanji words, or ending in a longer listed word."""
+    if name in exclusions:
+        return True
+    return any(len(w) >= 2 and name.endswith(w) for w in exclusions)
+
+
+def _trim_name(run: str, exclusions: frozenset[str]) -> tuple[int, int] | None:
+    """Offsets within ``run`` of the part to mask, or None when it is not a name."""
+    start = 0
+    for org in _ORG:  # 「営業部山田」→「山田」; keep 「阿部」「服部」 (fewer than 2 chars after)
+        pos = run.rfind(org)
+        if pos >= 0 and len(run) - (pos + len(org)) >= 2:
+            start = max(start, pos + len(org))
+    changed = True
+    while changed:
+        changed = False
+        for lead in _LEADING:
+            if run.startswith(lead, start) and len(run) - start - len(lead) >= 1:
+                start += len(lead)
+                changed = True
+    if _excluded(run[start:], exclusions) or _excluded(run, exclusions):
+        return None
+    start = max(start, len(run) - 4)  # a full name is at most four kanji
+    return start, len(run)
+
+
+def _name_spans(text: str, exclusions: frozenset[str]) -> list[tuple[int, int]]:
+    spans = []
+    for m in _NAME.finditer(text):
+        group = "k" if m.group("k") else "t" if m.group("t") else "l"
+        run, run_start = m.group(group), m.start(group)
+        if group == "l":
+            if run not in exclusions:
+                spans.append((run_start, m.end(group)))
+            continue
+        cut = _trim_name(run, exclusions)
+        if cut is None:
+            continue
+        spans.append((run_start + cut[0], run_start + cut[1]))
+    return spans
+
+
+@functools.lru_cache(maxsize=4)
+def _default_ner():
+    from mvvtext.text._ginza import load_ginza
+
+    return load_ginza(need_ner=True, need_parser=False)
+
+
+def find_personal_data(
+    text: str,
+    *,
+    names: bool = True,
+    employee_id_pattern: str | None = DEFAULT_EMPLOYEE_ID_PATTERN,
+    nlp: Any = None,
+    use_ner: bool = False,
+    exclude_names: Iterable[str] = (),
+) -> list[PersonalDataSpan]:
+    """Find personal data in ``text``.
+
+    Parameters
+    ----------
+    text : str
+        The text, best already passed through :func:`normalize` (offsets
+        refer to ``text`` exactly as given).
+    names : bool, default True
+        Look for person names (honorific patterns, and NER when enabled).
+    employee_id_pattern : str or None
+        Regular expression for employee numbers; None disables it. The default
+        finds 「社員番号12345」「社員No.123」「社番:A-1234」 and ``E12345``.
+    nlp : spacy.Language, optional
+        A loaded GiNZA pipeline with ``ner``; its ``Person`` entities are
+        added to the honorific matches. Implies ``use_ner``.
+    use_ner : bool, default False
+        Load ``ja_ginza`` (parser disabled) and use its ``Person`` entities.
+    exclude_names : iterable of str
+        Extra words that take honorifics but are not names (「協力業者」...).
+
+    Returns
+    -------
+    list of PersonalDataSpan
+        Non-overlapping spans sorted by start.
+    """
+    if not isinstance(text, str) or not text:
+        return []
+    found: list[PersonalDataSpan] = []
+    taken = bytearray(len(text))
+
+    def add(kind: str, start: int, end: int) -> None:
+        if start >= end or any(taken[start:end]):
+            return
+        taken[start:end] = b"\x01" * (end - start)
+        found.append(PersonalDataSpan(kind, start, end))
+
+    for m in _URL.finditer(text):
+        end = m.end()
+        while end > m.start() and text[end - 1] in ".,)!?;:'":
+            end -= 1
+        add("url", m.start(), end)
+    for m in _EMAIL.finditer(text):
+        add("email", m.start(), m.end())
+    if employee_id_pattern:
+        for m in _compile(employee_id_pattern).finditer(text):
+            add("employee_id", m.start(), m.end())
+    for m in _PHONE.finditer(text):
+        if _phone_ok(m.group()):
+            add("phone", m.start(), m.end())
+    if names:
+        exclusions = NAME_EXCLUSIONS | frozenset(exclude_names)
+        for start, end in _name_spans(text, exclusions):
+            add("name", start, end)
+        if nlp is not None or use_ner:
+            doc = (nlp if nlp is not None else _default_ner())(text)
+            for ent in doc.ents:
+                if ent.label_ == "Person" and ent.text not in exclusions:
+                    add("name", ent.start_char, ent.end_char)
+    found.sort(key=lambda s: s.start)
+    return found
+
+
+def mask_personal_data(
+    text: str,
+    *,
+    names: bool = True,
+    employee_id_pattern: str | None = DEFAULT_EMPLOYEE_ID_PATTERN,
+    nlp: Any = None,
+    use_ner: bool = False,
+    exclude_names: Iterable[str] = (),
+    normalize: bool = True,
+) -> str:
+    """Replace personal data in ``text`` by placeholders.
+
+    E-mail → 〈メール〉, phone → 〈電話〉, employee number → 〈社員番号〉,
+    URL → 〈URL〉, person name → 〈氏名〉 (the honorific or title is kept:
+    「山田課長」→「〈氏名〉課長」). The original values are not kept anywhere.
+
+    Parameters
+    ----------
+    text : str
+        Raw text; None/NaN give ``""``.
+    names, employee_id_pattern, nlp, use_ner, exclude_names
+        See :func:`find_personal_data`.
+    normalize : bool, default True
+        Run :func:`normalize` first (NFKC folds full-width digits such as
+        「０９０－１２３４－５６７８」 so they are found).
+
+    Returns
+    -------
+    str
+        The (normalised) masked text.
+
+    Examples
+    --------
+    >>> mask_personal_data("山田課長(090-1234-5678)に連絡")
+    '〈氏名〉課長(〈電話〉)に連絡'
+    """
+    text = _normalize(text) if normalize else ("" if not isinstance(text, str) else text)
+    spans = find_personal_data(
+        text, names=names, employee_id_pattern=employee_id_pattern, nlp=nlp,
+        use_ner=use_ner, exclude_names=exclude_names,
+    )
+    if not spans:
+        return text
+    parts, pos = [], 0
+    for s in spans:
+        parts.append(text[pos:s.start])
+        parts.append(PLACEHOLDERS[s.type])
+        pos = s.end
+    parts.append(text[pos:])
+    return "".join(parts)
