@@ -167,6 +167,28 @@ class Store:
         """ISO weeks that hold at least one voice, oldest first."""
         return self.query("SELECT DISTINCT period FROM current_voices ORDER BY period")["period"].tolist()
 
+    def unscored(self, voices: pd.DataFrame) -> pd.DataFrame:
+        """The rows of a voices frame (``id``, ``text``) that the store has not scored yet.
+
+        One join of the frame's (id, content hash) pairs against the history; use it
+        to score only new texts elsewhere (Dask, Spark) before storing them.
+        """
+        from mvvtext.store._scoring import content_hashes
+
+        if not self.path.exists():
+            return voices.copy()
+        with self.connect(write=False) as con:
+            salt = con.execute("SELECT value FROM meta WHERE key = 'salt'").fetchall()[0][0]
+            keys = pd.DataFrame({"pos": range(len(voices)), "id": voices["id"].astype(str).to_numpy(),
+                                 "content_hash": content_hashes(voices["text"], salt)})
+            con.register("_mvv_keys", keys)
+            seen = con.execute("""SELECT k.pos FROM _mvv_keys k SEMI JOIN voices v
+                                  ON v.id = k.id AND v.content_hash = k.content_hash""").fetchall()
+            con.unregister("_mvv_keys")
+        mask = pd.Series(True, index=voices.index)
+        mask.iloc[[r[0] for r in seen]] = False
+        return voices.loc[mask.to_numpy()].copy()
+
     def counts(self) -> dict[str, int]:
         """Row counts of the tables (for checks and logs)."""
         with self.connect(write=False) as con:

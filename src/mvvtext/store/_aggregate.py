@@ -1,0 +1,195 @@
+"""SQL aggregations over the store for the weekly report and alerts."""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from mvvtext.exceptions import InputError, StoreError
+from mvvtext.store._store import _to_frame
+
+_PERIOD = re.compile(r"^(\d{4})-W(\d{2})$")
+
+BASELINE_WEEKS = 8
+MIN_PEOPLE_FIGURES = 5
+MIN_PEOPLE_QUOTES = 10
+EMERGING_Z = 2.0
+EMERGING_MIN_COUNT = 3
+
+
+def week_start(period: str) -> date:
+    """Monday of an ISO week such as ``"2026-W47"``."""
+    m = _PERIOD.match(period or "")
+    if not m:
+        raise InputError(f"period must be an ISO week like 2026-W47, got {period!r}.")
+    try:
+        return date.fromisocalendar(int(m.group(1)), int(m.group(2)), 1)
+    except ValueError as e:
+        raise InputError(f"period {period!r} is not a valid ISO week: {e}") from e
+
+
+def period_of(day: date) -> str:
+    y, w, _ = day.isocalendar()
+    return f"{y}-W{w:02d}"
+
+
+def weeks_between(first: str, last: str) -> list[str]:
+    """Every ISO week from ``first`` to ``last`` inclusive (empty weeks included)."""
+    start, end = week_start(first), week_start(last)
+    return [period_of(start + timedelta(weeks=i)) for i in range((end - start).days // 7 + 1)]
+
+
+@dataclass
+class WeeklyData:
+    """Everything the weekly report shows, as DataFrames."""
+
+    period: str
+    previous: str
+    baseline_weeks: list[str]
+    n_period: int
+    n_previous: int
+    issues: pd.DataFrame
+    emerging: pd.DataFrame
+    risk_texts: pd.DataFrame
+    trends: pd.DataFrame
+    totals: pd.Series
+    breakdowns: dict[str, pd.DataFrame] = field(default_factory=dict)
+    values: pd.DataFrame = field(default_factory=pd.DataFrame)
+    quotes: dict[str, list[str]] = field(default_factory=dict)
+    runs: pd.DataFrame = field(default_factory=pd.DataFrame)
+    model_versions: list[str] = field(default_factory=list)
+
+
+def _issues(counts: pd.DataFrame, period: str, previous: str, base: list[str]) -> pd.DataFrame:
+    """Per topic: this week, last week, baseline mean/sd, z, negativity, risk, priority."""
+    wide = counts.pivot_table(index="topic", columns="period", values="n", aggfunc="sum", fill_value=0)
+    for p in [period, previous, *base]:
+        if p not in wide.columns:
+            wide[p] = 0
+    this = counts[counts["period"] == period].set_index("topic")
+    out = pd.DataFrame(index=wide.index)
+    out["n"] = wide[period].astype(int)
+    out["n_last_week"] = wide[previous].astype(int)
+    bmat = wide[base].to_numpy(float) if base else np.zeros((len(wide), 0))
+    out["baseline_mean"] = bmat.mean(axis=1) if base else 0.0
+    out["baseline_sd"] = bmat.std(axis=1, ddof=1) if len(base) > 1 else 0.0
+    # Poisson floor: a quiet topic's first few mentions are not a 10-sigma event
+    scale = np.sqrt(np.maximum.reduce([out["baseline_sd"].to_numpy() ** 2, out["baseline_mean"].to_numpy(),
+                                       np.ones(len(out))]))
+    out["z"] = (out["n"] - out["baseline_mean"]) / scale
+    out["n_negative"] = this["n_negative"].reindex(out.index).fillna(0).astype(int)
+    out["n_risk"] = this["n_risk"].reindex(out.index).fillna(0).astype(int)
+    out["share_negative"] = np.where(out["n"] > 0, out["n_negative"] / out["n"].clip(lower=1), 0.0)
+    out["priority"] = ((out["n"] * (0.5 + out["share_negative"]) + 3 * out["n_risk"])
+                       * (1 + 0.25 * out["z"].clip(lower=0)))
+    out["emerging"] = (len(base) >= 2) & (out["n"] >= EMERGING_MIN_COUNT) & (out["z"] >= EMERGING_Z)
+    out = out[(out["n"] > 0) | (out["n_last_week"] > 0)]
+    out = out.sort_values(["priority", "n"], ascending=False).reset_index()
+    out.insert(0, "rank", range(1, len(out) + 1))
+    return out
+
+
+def _breakdown(con: Any, period: str, key: str, topics: list[str]) -> pd.DataFrame:
+    df = _to_frame(con.execute(
+        """SELECT coalesce(json_extract_string(segments, '$.' || ?), '(不明)') AS seg, id, topics
+           FROM current_voices WHERE period = ?""", [f'"{key}"', period]))
+    if df.empty:
+        return pd.DataFrame()
+    people = df.groupby("seg")["id"].nunique()
+    ex = df.explode("topics")
+    cells = ex.groupby(["seg", "topics"])["id"].nunique().unstack(fill_value=0)
+    cells = cells.reindex(columns=[t for t in topics if t in cells.columns], fill_value=0)
+    small = people[people < MIN_PEOPLE_FIGURES].index
+    table = cells.loc[people.index.difference(small)].astype(object)
+    table.insert(0, "people", people.loc[table.index].astype(int))
+    if len(small):
+        merged_people = int(df[df["seg"].isin(small)]["id"].nunique())
+        if merged_people >= MIN_PEOPLE_FIGURES:
+            merged = cells.loc[small].sum().astype(object)
+            table.loc[f"(合算: {MIN_PEOPLE_FIGURES}人未満の{len(small)}区分)"] = [merged_people, *merged.tolist()]
+        else:
+            table.loc[f"(非表示: {MIN_PEOPLE_FIGURES}人未満)"] = ["–"] * table.shape[1]
+    for col in table.columns[1:]:
+        table[col] = [("–" if isinstance(v, (int, np.integer)) and v < MIN_PEOPLE_FIGURES else v)
+                      for v in table[col]]
+    table.index.name = key
+    table.columns.name = None
+    return table.reset_index()
+
+
+def _quotes(con: Any, period: str, issues: pd.DataFrame, topics: list[str], keys: list[str]) -> dict[str, list[str]]:
+    """Up to 3 masked quotes for each top topic raised by 10+ voices, only from writers
+    whose every segment group holds 10+ people this week (risk texts never quoted)."""
+    import json
+
+    week = _to_frame(con.execute(
+        """SELECT id, text_masked, topics, segments, sentiment, len(risks) > 0 AS risky, text_missing
+           FROM current_voices WHERE period = ? ORDER BY sentiment, id""", [period]))
+    segs = pd.DataFrame([json.loads(s) if s else {} for s in week["segments"]], index=week.index)
+    ok = pd.Series(True, index=week.index)
+    for key in keys:
+        if key in segs.columns:
+            sizes = week.groupby(segs[key].fillna("(不明)"))["id"].transform("nunique")
+            ok &= sizes.to_numpy() >= MIN_PEOPLE_QUOTES
+    n_by_topic = issues.set_index("topic")["n"] if len(issues) else pd.Series(dtype=int)
+    out: dict[str, list[str]] = {}
+    for topic in topics[:5]:
+        if n_by_topic.get(topic, 0) < MIN_PEOPLE_QUOTES:
+            continue
+        mask = ok & ~week["risky"] & ~week["text_missing"] & week["topics"].map(lambda t: topic in t)
+        picked = week.loc[mask, "text_masked"].head(3).tolist()
+        if picked:
+            out[topic] = picked
+    return out
+
+
+def collect(con: Any, period: str | None = None, *, baseline_weeks: int = BASELINE_WEEKS) -> WeeklyData:
+    """Aggregate the store for one ISO week (default: the latest week with voices)."""
+    bounds = con.execute("SELECT min(period), max(period), count(*) FROM current_voices").fetchall()[0]
+    if not bounds[2]:
+        raise StoreError("the store holds no scored voices yet; run `mvvtext score` first.")
+    first, last = bounds[0], bounds[1]
+    period = period or last
+    start = week_start(period)
+    previous = period_of(start - timedelta(weeks=1))
+    base = [p for p in (period_of(start - timedelta(weeks=i)) for i in range(baseline_weeks, 0, -1)) if p >= first]
+    counts = _to_frame(con.execute(
+        """SELECT period, topic, count(*) AS n, count(*) FILTER (WHERE sentiment < 0) AS n_negative,
+                  count(*) FILTER (WHERE len(risks) > 0) AS n_risk
+           FROM (SELECT period, unnest(topics) AS topic, sentiment, risks FROM current_voices)
+           GROUP BY period, topic"""))
+    totals = _to_frame(con.execute("SELECT period, count(*) AS n FROM current_voices GROUP BY period"))
+    totals = totals.set_index("period")["n"].reindex(weeks_between(first, max(last, period)), fill_value=0)
+    issues = _issues(counts, period, previous, base) if not counts.empty else pd.DataFrame()
+    emerging = issues[issues["emerging"]].copy() if len(issues) else pd.DataFrame()
+    risk_texts = _to_frame(con.execute(
+        """SELECT id, "timestamp", risks, "primary", text_masked FROM current_voices
+           WHERE period = ? AND len(risks) > 0 ORDER BY "timestamp", id""", [period]))
+    trends = counts.pivot_table(index="period", columns="topic", values="n", aggfunc="sum", fill_value=0)
+    trends = trends.reindex(weeks_between(first, max(last, period)), fill_value=0)
+    keys = [r[0] for r in con.execute(
+        """SELECT DISTINCT unnest(json_keys(segments)) FROM current_voices WHERE period = ? ORDER BY 1""",
+        [period]).fetchall()]
+    topic_order = issues["topic"].tolist() if len(issues) else []
+    breakdowns = {k: _breakdown(con, period, k, topic_order) for k in keys}
+    n_period = int(totals.get(period, 0))
+    values = _to_frame(con.execute(
+        f"""WITH v AS (SELECT period, unnest("values") AS value FROM current_voices
+                       WHERE period = ? OR period IN ({','.join('?' * len(base)) or "NULL"}))
+            SELECT value, count(*) FILTER (WHERE period = ?) AS n, count(*) FILTER (WHERE period <> ?) AS n_base
+            FROM v GROUP BY value ORDER BY n DESC""", [period, *base, period, period]))
+    n_base = int(totals.reindex(base, fill_value=0).sum()) if base else 0
+    if len(values):
+        values["share"] = values["n"] / max(n_period, 1)
+        values["baseline_share"] = values["n_base"] / max(n_base, 1) if n_base else math.nan
+    quotes = _quotes(con, period, issues, topic_order, keys)
+    runs = _to_frame(con.execute("SELECT * FROM runs ORDER BY started_at DESC LIMIT 10"))
+    models = [r[0] for r in con.execute(
+        "SELECT DISTINCT model_version FROM current_voices WHERE period = ? ORDER BY 1", [period]).fetchall()]
+    return WeeklyData(period, previous, base, n_period, int(totals.get(previous, 0)), issues, emerging,
+                      risk_texts, trends, totals, breakdowns, values, quotes, runs, models)

@@ -1,0 +1,122 @@
+"""Command-line logic of ``mvvtext score``, ``mvvtext report`` and ``mvvtext rescore``.
+
+The console script (``mvvtext.cli``) registers the sub-commands with
+:func:`add_store_commands` (or its own parser with the same option names) and
+calls these functions, which return exit codes: 0 ok, 1 error, 2 bad input,
+3 store locked. They print one summary line to stdout and errors to stderr, and
+show a progress bar only on a terminal, so they run unattended under cron.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any, Callable
+
+from mvvtext.exceptions import InputError, MvvtextError
+
+EXIT_OK, EXIT_ERROR, EXIT_BAD_INPUT, EXIT_LOCKED = 0, 1, 2, 3
+
+
+def _segments(args: argparse.Namespace) -> list[str]:
+    raw = getattr(args, "segment_col", None) or []
+    if isinstance(raw, str):
+        raw = [raw]
+    return [s.strip() for item in raw for s in str(item).split(",") if s.strip()]
+
+
+def _run(fn: Callable[[], Any]) -> int:
+    from mvvtext.store._lock import StoreLockedError
+
+    try:
+        fn()
+    except StoreLockedError as e:
+        print(f"mvvtext: {e}", file=sys.stderr)
+        return EXIT_LOCKED
+    except InputError as e:
+        print(f"mvvtext: bad input: {e}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except (MvvtextError, OSError) as e:
+        print(f"mvvtext: error: {e}", file=sys.stderr)
+        return EXIT_ERROR
+    return EXIT_OK
+
+
+def cmd_score(args: argparse.Namespace) -> int:
+    """``mvvtext score INPUT --store PATH [--profile P] [--model DIR] [--text-col C] [--id-col C]
+    [--time-col C] [--channel-col C] [--segment-col C ...] [--log-file F] [--wait SECONDS]``."""
+    from mvvtext.store import score_into_store
+
+    def go() -> None:
+        summary = score_into_store(
+            args.input, args.store, profile=getattr(args, "profile", None), model=getattr(args, "model", None),
+            text=getattr(args, "text_col", None) or "text", id=getattr(args, "id_col", None),
+            timestamp=getattr(args, "time_col", None), channel=getattr(args, "channel_col", None),
+            segments=_segments(args), wait=float(getattr(args, "wait", 0) or 0),
+            verbose=getattr(args, "verbose", None), log_file=getattr(args, "log_file", None))
+        print(summary)
+
+    return _run(go)
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    """``mvvtext report --store PATH [--period 2026-W47] --out report.html [--format html|xlsx]
+    [--alerts alerts.json] [--wait SECONDS]``."""
+    from mvvtext.store import weekly_report
+
+    def go() -> None:
+        fmt = getattr(args, "format", None) or ("xlsx" if str(getattr(args, "out", "")).endswith(".xlsx")
+                                                 else "html")
+        out = weekly_report(args.store, period=getattr(args, "period", None),
+                            out=getattr(args, "out", None) or f"report.{fmt}", format=fmt,
+                            alerts_path=getattr(args, "alerts", None), wait=float(getattr(args, "wait", 0) or 0))
+        alerts = getattr(args, "alerts", None)
+        print(f"report written to {out}" + (f"; alerts to {alerts}" if alerts else ""))
+
+    return _run(go)
+
+
+def cmd_rescore(args: argparse.Namespace) -> int:
+    """``mvvtext rescore --store PATH --model DIR [--profile P] [--log-file F] [--wait SECONDS]``."""
+    from mvvtext.store import rescore
+
+    def go() -> None:
+        print(rescore(args.store, model=getattr(args, "model", None), profile=getattr(args, "profile", None),
+                      wait=float(getattr(args, "wait", 0) or 0), verbose=getattr(args, "verbose", None),
+                      log_file=getattr(args, "log_file", None)))
+
+    return _run(go)
+
+
+def add_store_commands(subparsers: Any) -> None:
+    """Register ``score``, ``report`` and ``rescore`` on an ``argparse`` sub-parsers object;
+    each sets ``func`` to the matching ``cmd_*`` function."""
+    p = subparsers.add_parser("score", help="score a week's export into the history store (idempotent)")
+    p.add_argument("input", help="the export: CSV/TSV (UTF-8 or cp932), xlsx, JSONL or Parquet")
+    p.add_argument("--store", required=True, help="the DuckDB store file (created on first use)")
+    p.add_argument("--profile", help="company profile YAML")
+    p.add_argument("--model", help="trained model folder")
+    p.add_argument("--text-col", default="text", help="free-text column (default: text)")
+    p.add_argument("--id-col", help="id column (default: 'id' when present)")
+    p.add_argument("--time-col", help="timestamp column (default: 'timestamp' when present)")
+    p.add_argument("--channel-col", help="channel column (default: 'channel' when present)")
+    p.add_argument("--segment-col", action="append", help="segment column for breakdowns (repeat or comma-separate)")
+    p.add_argument("--log-file", help="append the run's log to this file")
+    p.add_argument("--wait", type=float, default=0.0, help="seconds to wait for another run's lock (default 0)")
+    p.set_defaults(func=cmd_score)
+
+    p = subparsers.add_parser("report", help="weekly report (HTML or xlsx) and alerts JSON from the store")
+    p.add_argument("--store", required=True)
+    p.add_argument("--period", help="ISO week, e.g. 2026-W47 (default: the latest week in the store)")
+    p.add_argument("--out", default="report.html")
+    p.add_argument("--format", choices=["html", "xlsx"], help="default: from --out's suffix")
+    p.add_argument("--alerts", help="also write the alerts JSON here")
+    p.add_argument("--wait", type=float, default=0.0)
+    p.set_defaults(func=cmd_report)
+
+    p = subparsers.add_parser("rescore", help="re-score the whole history with another model, keeping old scores")
+    p.add_argument("--store", required=True)
+    p.add_argument("--model", required=True)
+    p.add_argument("--profile")
+    p.add_argument("--log-file")
+    p.add_argument("--wait", type=float, default=0.0)
+    p.set_defaults(func=cmd_rescore)
