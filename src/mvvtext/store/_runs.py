@@ -18,6 +18,7 @@ import pandas as pd
 from mvvtext.store._input import load_input
 from mvvtext.store._scoring import (ResolvedScorer, content_hashes, masked_texts, prediction_columns,
                                     resolve_scorer)
+from mvvtext.store._lock import StoreLock
 from mvvtext.store._store import Store
 
 logger = logging.getLogger(__name__)
@@ -247,6 +248,9 @@ def score_into_store(
     """
     store = store if isinstance(store, Store) else Store(store)
     with _log_to(log_file):
+        # fail fast on a locked store, before reading the export or loading a model
+        StoreLock(store.path, wait=store.wait if wait is None else wait, holder={"command": "score (check)"}
+                  ).acquire().release()
         resolved = resolve_scorer(scorer, profile=profile, model=model, model_version=model_version)
         loaded = load_input(input, store=store, text=text, id=id, channel=channel, timestamp=timestamp,
                             segments=segments, sheet=sheet)
