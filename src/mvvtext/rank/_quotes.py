@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Sequence
 
+import re
+
 import numpy as np
 import pandas as pd
 
@@ -18,8 +20,33 @@ _MAX_CANDIDATES = 300
 _MAX_CHARS = 160
 
 
+# sentences that are letter furniture rather than content (greetings, headers, signatures)
+_BOILERPLATE = re.compile(
+    r"^(件名|Re:|RE:|Fw:|FW:|宛先|From|To|TEL|Tel|Mail|携帯|--|──|■|【|電話メモ|発信者|→)"
+    r"|お疲れ(さま|様)|お世話になって|よろしくお願い|御中|ご担当|担当者様|皆さま|失礼いたします|と申します"
+    r"|恐縮ですが|幸いです|ご対応いただけると助かります|よろしくです|確認お願いします"
+    r"|より入電|様より。|^社員番号|^\d\d/\d\d")
+_INTRO = re.compile(r"(〈氏名〉|〈社員番号〉|〈メール〉|〈電話〉|社員番号|常駐している|所属の).{0,20}です。?$")
+_SENT = re.compile(r"[^。！？!?\n]+[。！？!?」]*")
+_END = re.compile(r"[。！？!?」]$")
+
+
+def _content_sentence(x: str) -> bool:
+    if len(x) < 10 or _BOILERPLATE.search(x) or _INTRO.search(x):
+        return False
+    return bool(_END.search(x)) or len(x) >= 30
+
+
 def _clip(text: str, n: int = _MAX_CHARS) -> str:
-    text = " ".join(str(text).split())
+    """The content of a text for quoting: greetings, headers and signatures dropped, then clipped."""
+    raw = str(text)
+    sentences = [m.group(0).strip() for line in raw.splitlines() for m in _SENT.finditer(line)]
+    for prefix in ("ご本人談：「", "内容：", "要件：", "相談内容　"):
+        sentences = [x[len(prefix):] if x.startswith(prefix) else x for x in sentences]
+    content = [x for x in sentences if _content_sentence(x)]
+    text = "".join(content) if content else " ".join(raw.split())
+    if text.endswith("」") and text.count("「") < text.count("」"):
+        text = text[:-1]
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
