@@ -239,3 +239,17 @@ def test_precomputed_frame_and_unscored(tmp_path, week):
 def test_reader_needs_an_existing_store(tmp_path):
     with pytest.raises(StoreError, match="no store"):
         Store(tmp_path / "missing.duckdb").runs()
+
+
+def test_rerun_of_scored_week_loads_no_model(tmp_path, week, monkeypatch):
+    import mvvtext.store._runs as runs
+
+    store = Store(tmp_path / "s.duckdb")
+    score_into_store(week, store, scorer=keyword_scorer)
+
+    def boom(*a, **k):
+        raise AssertionError("a model was loaded for a week with nothing new")
+
+    monkeypatch.setattr(runs, "resolve_scorer", boom)
+    summary = score_into_store(week, store)  # default scorer: never built
+    assert summary.n_skipped == 40 and summary.status == "ok"

@@ -28,7 +28,8 @@ def score_partitions(ddf: Any, *, scorer: Any = None, profile: Any = None, model
         As for :func:`score_into_store`; the scorer must be picklable for a
         distributed cluster (a fitted VoiceClassifier, or a module-level function).
     meta : DataFrame, optional
-        Empty frame describing the output; inferred by Dask when omitted.
+        Empty frame describing the output; by default the scorer's output for
+        the empty input frame.
 
     Returns
     -------
@@ -37,8 +38,9 @@ def score_partitions(ddf: Any, *, scorer: Any = None, profile: Any = None, model
     """
     optional_import("dask.dataframe", "mvvtext[dist]", "Scoring over Dask partitions")
     resolved = resolve_scorer(scorer, profile=profile, model=model)
-    kwargs = {"meta": meta} if meta is not None else {}
-    return ddf.map_partitions(_score_partition, resolved, **kwargs)
+    if meta is None:  # score the empty frame: exact columns, no made-up sample values
+        meta = resolved(ddf._meta)
+    return ddf.map_partitions(_score_partition, resolved, meta=meta)
 
 
 def _score_partition(part: pd.DataFrame, resolved: Any) -> pd.DataFrame:

@@ -11,7 +11,7 @@ import time
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterator, Sequence
+from typing import Any, Callable, Iterator, Sequence
 
 import pandas as pd
 
@@ -251,14 +251,20 @@ def score_into_store(
         # fail fast on a locked store, before reading the export or loading a model
         StoreLock(store.path, wait=store.wait if wait is None else wait, holder={"command": "score (check)"}
                   ).acquire().release()
-        resolved = resolve_scorer(scorer, profile=profile, model=model, model_version=model_version)
         loaded = load_input(input, store=store, text=text, id=id, channel=channel, timestamp=timestamp,
                             segments=segments, sheet=sheet)
         segs = loaded.segments or list(loaded.voices.attrs.get("mvvtext_segments", []))
         started = _now()
         run_id = f"{started:%Y%m%dT%H%M%S}-{secrets.token_hex(3)}"
-        summary = RunSummary(run_id, "score", "ok", str(store.path), started, started, resolved.model_version,
-                             resolved.profile_hash, n_input=loaded.n_input, n_duplicates=loaded.n_duplicates)
+        summary = RunSummary(run_id, "score", "ok", str(store.path), started, started, model_version or "-", "-",
+                             n_input=loaded.n_input, n_duplicates=loaded.n_duplicates)
+
+        def get_scorer() -> ResolvedScorer:
+            # loaded only when a text needs scoring: a re-run of a scored week loads no model
+            resolved = resolve_scorer(scorer, profile=profile, model=model, model_version=model_version)
+            summary.model_version, summary.profile_hash = resolved.model_version, resolved.profile_hash
+            return resolved
+
         holder = {"run_id": run_id, "command": "score", "input": loaded.path}
         with store.connect(write=True, wait=wait, holder=holder) as con:
             salt = con.execute("SELECT value FROM meta WHERE key = 'salt'").fetchall()[0][0]
@@ -272,7 +278,7 @@ def score_into_store(
                 summary.n_duplicates += int(dup.sum())
                 voices = voices.loc[~dup]
             try:
-                _score_new(con, voices, resolved, summary, segs, verbose, batch_size,
+                _score_new(con, voices, get_scorer, summary, segs, verbose, batch_size,
                            (loaded.path, loaded.sha256, loaded.columns))
             except BaseException as e:
                 with contextlib.suppress(Exception):
@@ -288,7 +294,7 @@ def score_into_store(
         return summary
 
 
-def _score_new(con: Any, voices: pd.DataFrame, scorer: ResolvedScorer, summary: RunSummary,
+def _score_new(con: Any, voices: pd.DataFrame, get_scorer: Callable[[], ResolvedScorer], summary: RunSummary,
                segments: Sequence[str], verbose: bool | None, batch_size: int,
                source: tuple[str | None, str | None, list[str]]) -> None:
     if len(voices) == 0:
@@ -311,6 +317,7 @@ def _score_new(con: Any, voices: pd.DataFrame, scorer: ResolvedScorer, summary: 
     if latest is not None:
         week_start = pd.Timestamp(latest).normalize() - pd.Timedelta(days=pd.Timestamp(latest).weekday())
         summary.n_backfilled = int((pd.to_datetime(todo["timestamp"]) < week_start).sum())
+    scorer = get_scorer() if len(todo) else None
     con.execute("BEGIN TRANSACTION")
     with _progress(len(todo), verbose, "scoring") as bar:
         for start in range(0, len(todo), batch_size):

@@ -155,7 +155,7 @@ def _xlsx(data: WeeklyData, out: Path) -> None:
     def plain(df: pd.DataFrame) -> pd.DataFrame:
         df = df.copy()
         for c in df.columns:
-            if df[c].map(lambda v: isinstance(v, list)).any():
+            if df[c].dtype == object and any(isinstance(v, list) for v in df[c]):
                 df[c] = df[c].map(lambda v: ", ".join(v) if isinstance(v, list) else v)
         return df
 
