@@ -1,0 +1,79 @@
+"""Training examples: the profile's own examples and the shipped self-authored texts."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from mvvtext.classify._profile import Profile, default_profile_path
+
+LABEL_COLUMNS = ("topics", "primary", "intent", "sentiment", "risks", "values")
+
+
+def prepare_texts(texts) -> list[str]:
+    """Normalise and mask personal data: the form every classifier sees."""
+    from mvvtext.text import normalize
+
+    try:
+        from mvvtext.text import mask_personal_data
+    except ImportError:  # pragma: no cover - older text layer
+        return [normalize(t) if isinstance(t, str) else "" for t in texts]
+    return [mask_personal_data(normalize(t)) if isinstance(t, str) and t.strip() else "" for t in texts]
+
+
+def profile_examples(profile: Profile) -> pd.DataFrame:
+    """The profile's examples as partially labelled rows (unknown fields are None)."""
+    rows = []
+    for code, label in profile.topics.items():
+        rows += [{"text": t, "topics": [code], "primary": code, "values": []} for t in label.examples]
+    for code, label in profile.intents.items():
+        rows += [{"text": t, "intent": code} for t in label.examples]
+    for code, label in profile.values.items():
+        rows += [{"text": t, "values": [code]} for t in (*label.examples, *label.behaviours)]
+    for code, risk in profile.risks.items():
+        rows += [{"text": t, "risks": [code]} for t in risk.examples]
+    frame = pd.DataFrame(rows, columns=["text", *LABEL_COLUMNS])
+    return frame.astype(object).where(frame.notna(), None)
+
+
+def training_dir() -> Path:
+    """``models/training`` beside the default profile (installed package or source tree)."""
+    return default_profile_path().parent / "training"
+
+
+def read_labelled(path) -> pd.DataFrame:
+    """Read labelled JSONL (labels-contract shape) into a frame."""
+    from mvvtext.exceptions import InputError
+
+    rows = []
+    with open(path, encoding="utf-8-sig") as f:
+        for n, line in enumerate(f, 1):
+            if not line.strip():
+                continue
+            try:
+                rows.append(json.loads(line))
+            except json.JSONDecodeError as e:
+                raise InputError(f"{path}, line {n}: not valid JSON ({e.msg})", path=str(path), rows=[n]) from e
+    frame = pd.DataFrame(rows)
+    if "text" not in frame.columns:
+        raise InputError(f"{path}: labelled rows need a 'text' field", path=str(path), column="text")
+    return frame
+
+
+def shipped_training() -> pd.DataFrame:
+    """All ``models/training/*.jsonl`` rows (empty frame when none are shipped)."""
+    files = sorted(training_dir().glob("*.jsonl"))
+    frames = [read_labelled(f) for f in files]
+    if not frames:
+        return pd.DataFrame(columns=["text", *LABEL_COLUMNS])
+    return pd.concat(frames, ignore_index=True)
+
+
+def default_examples(profile: Profile) -> pd.DataFrame:
+    """Profile examples + shipped training texts, in the columns text + label fields."""
+    shipped = shipped_training()
+    cols = ["text", *LABEL_COLUMNS]
+    shipped = shipped.reindex(columns=cols)
+    frame = pd.concat([profile_examples(profile), shipped], ignore_index=True).astype(object)
+    return frame.where(frame.notna(), None)

@@ -1,0 +1,111 @@
+"""Combine the parts of a fitted VoiceClassifier into decisions, scores and evidence."""
+from __future__ import annotations
+
+import numpy as np
+
+
+def _aligned(codes: list[str], classes, matrix: np.ndarray) -> np.ndarray:
+    """Reorder ``matrix`` columns from ``classes`` to ``codes`` (absent codes score 0)."""
+    out = np.zeros((matrix.shape[0], len(codes)), dtype=float)
+    where = {c: j for j, c in enumerate(classes)}
+    for i, code in enumerate(codes):
+        if code in where:
+            out[:, i] = matrix[:, where[code]]
+    return out
+
+
+def _fallback(vc, field: str, texts, emb, codes) -> np.ndarray:
+    """Scores for a field the supervised model has no head for: zero-shot blended with rules."""
+    rules = vc.rules_[field].predict_proba(texts) if field in vc.rules_ else np.zeros((len(texts), len(codes)))
+    rules = _aligned(codes, vc.rules_[field].classes_, rules) if field in vc.rules_ else rules
+    if field in vc.zero_shot_ and emb is not None:
+        zs = vc.zero_shot_[field]
+        return 0.5 * _aligned(codes, zs.classes_, zs.predict_proba(embeddings=emb)) + 0.5 * rules
+    return rules
+
+
+def _evidence(vc, texts, emb, risk_hits) -> list[str]:
+    matches = {f: r.match(texts) for f, r in vc.rules_.items()}
+    nearest = vc.zero_shot_["topics"].nearest_example(embeddings=emb) if "topics" in vc.zero_shot_ \
+        and emb is not None else [None] * len(texts)
+    out = []
+    for i in range(len(texts)):
+        parts = []
+        for field, per_text in matches.items():
+            for code, rules in per_text[i].items():
+                parts.append(f"{code}[{'; '.join(rules[:3])}]")
+        line = []
+        if parts:
+            line.append("rules: " + ", ".join(parts))
+        if risk_hits[i]:
+            line.append("risk: " + ", ".join(f"{c}「{s}」" for c, s in risk_hits[i].items()))
+        if nearest[i] is not None:
+            code, example, sim = nearest[i]
+            short = example if len(example) <= 40 else example[:39] + "…"
+            line.append(f"nearest: {code}「{short}」({sim:.2f})")
+        out.append(" | ".join(line))
+    return out
+
+
+def decide(vc, texts: list[str], emb) -> tuple[dict, dict]:
+    """Return (scores, decisions) for non-empty normalised texts.
+
+    ``scores`` maps topics / intent / values / risks to (codes, matrix in [0, 1]);
+    ``decisions`` maps each output column to a list.
+    """
+    profile = vc.profile_
+    sup = vc.supervised_
+    n = len(texts)
+    codes = {"topics": list(profile.topics), "intent": list(profile.intents),
+             "values": list(profile.values), "risks": list(profile.risks)}
+    raw = sup.predict_scores(texts, embeddings=emb) if n else {}
+    scores = {}
+    for field, field_codes in codes.items():
+        if field in raw:
+            scores[field] = _aligned(field_codes, sup.classes_[field], raw[field])
+        elif field != "risks":
+            scores[field] = _fallback(vc, field, texts, emb, field_codes) if n else np.zeros((0, len(field_codes)))
+        else:
+            scores[field] = np.zeros((n, len(field_codes)))
+
+    topic_codes = codes["topics"]
+    if "primary" in raw:
+        primary_scores = _aligned(topic_codes, sup.classes_["primary"], raw["primary"])
+    else:
+        primary_scores = scores["topics"]
+    primary = [topic_codes[j] for j in np.argmax(primary_scores, axis=1)] if n else []
+    t_topic = sup.thresholds_.get("topics", 0.5)
+    topics = []
+    for i in range(n):
+        row = scores["topics"][i]
+        chosen = [topic_codes[j] for j in np.argsort(-row) if row[j] >= t_topic and topic_codes[j] != primary[i]]
+        labels = [primary[i], *chosen]
+        if len(labels) > 1 and "other" in labels:
+            labels = [c for c in labels if c != "other"]
+            if primary[i] == "other":
+                primary[i] = labels[0]
+        topics.append(labels)
+
+    intent = [codes["intent"][j] for j in np.argmax(scores["intent"], axis=1)] if n else []
+    t_value = sup.thresholds_.get("values", 0.5)
+    values = [[c for c, p in zip(codes["values"], row) if p >= t_value] for row in scores["values"]]
+
+    risk_hits = [vc.risk_patterns_.match(t) for t in texts]
+    t_risk = sup.thresholds_.get("risks", 0.35)
+    risks = []
+    for i in range(n):
+        for j, code in enumerate(codes["risks"]):
+            if code in risk_hits[i]:
+                scores["risks"][i, j] = max(scores["risks"][i, j], 1.0)
+        risks.append([c for c, p in zip(codes["risks"], scores["risks"][i]) if p >= t_risk])
+
+    lex = [vc.lexicon_.score(t) for t in texts]
+    if "sentiment" in raw:
+        sentiment = np.asarray(raw["sentiment"], dtype=float)
+    else:
+        sentiment = np.array([s.score for s in lex], dtype=float)
+    sentiment = np.where([s.filler for s in lex], 0.0, np.clip(sentiment, -2.0, 2.0)) if n else sentiment
+
+    decisions = {"topics": topics, "primary": primary, "intent": intent, "sentiment": list(sentiment),
+                 "risks": risks, "values": values, "evidence": _evidence(vc, texts, emb, risk_hits) if n else []}
+    return {f: (codes[f], m) for f, m in scores.items()}, decisions

@@ -1,0 +1,68 @@
+"""Text features for the supervised heads: Sudachi word TF-IDF, char TF-IDF, embeddings, rule hits."""
+from __future__ import annotations
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from mvvtext.classify._tokens import analyse
+from mvvtext.exceptions import NotFittedError
+
+FIELDS_WITH_RULES = ("topics", "intents", "values")
+
+
+def sudachi_words(text: str) -> list[str]:
+    """Analyzer for TfidfVectorizer: normalised words plus word bigrams (text is already normalised)."""
+    doc = analyse(text)
+    words = [n for n, p in zip(doc.norm, doc.pos) if p not in ("空白",)]
+    out = list(words)
+    out.extend(f"{a} {b}" for a, b in zip(words, words[1:]))
+    out.extend(s for _, s in doc.sub)
+    return out
+
+
+class TextFeatures(TransformerMixin, BaseEstimator):
+    """Combine sparse word / char TF-IDF with dense embeddings and rule hits.
+
+    ``transform`` takes normalised texts. Embeddings are passed in by the
+    caller (computed once per batch and shared); ``None`` skips them.
+
+    Parameters
+    ----------
+    word_weight, char_weight, embedding_weight, rule_weight : float
+        Block weights (each block is L2-normalised per row before weighting).
+    rules : list of RuleClassifier, optional
+        Fitted rule classifiers whose hit counts are added as features.
+    """
+
+    def __init__(self, word_weight: float = 1.0, char_weight: float = 1.0, embedding_weight: float = 1.0,
+                 rule_weight: float = 0.5, rules=None) -> None:
+        self.word_weight = word_weight
+        self.char_weight = char_weight
+        self.embedding_weight = embedding_weight
+        self.rule_weight = rule_weight
+        self.rules = rules
+
+    def fit(self, X, y=None, embeddings=None) -> "TextFeatures":
+        X = list(X)
+        self.word_ = TfidfVectorizer(analyzer=sudachi_words, sublinear_tf=True, min_df=1,
+                                     dtype=np.float32).fit(X)
+        self.char_ = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True, min_df=2,
+                                     max_features=60000, dtype=np.float32).fit(X)
+        self.embedding_dim_ = 0 if embeddings is None else int(np.asarray(embeddings).shape[1])
+        return self
+
+    def transform(self, X, embeddings=None):
+        if not hasattr(self, "word_"):
+            raise NotFittedError("This TextFeatures is not fitted yet. Call 'fit' first.")
+        X = list(X)
+        blocks = [self.word_weight * self.word_.transform(X), self.char_weight * self.char_.transform(X)]
+        if self.embedding_dim_:
+            if embeddings is None:
+                raise ValueError("these features were fitted with embeddings; pass embeddings= to transform")
+            blocks.append(sp.csr_matrix(self.embedding_weight * np.asarray(embeddings, dtype=np.float32)))
+        for rule in self.rules or ():
+            hits = np.minimum(rule.hit_counts(X), 2.0) / 2.0
+            blocks.append(sp.csr_matrix(self.rule_weight * hits.astype(np.float32)))
+        return sp.hstack(blocks, format="csr")

@@ -1,0 +1,313 @@
+"""KH Coder-style codebook rules: a recursive-descent parser and a rule classifier."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Iterable, Sequence
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin
+
+from mvvtext.classify._tokens import Analysis, analyse, term_forms
+from mvvtext.exceptions import NotFittedError, ProfileError
+
+DEFAULT_NEAR = 10
+_TOKEN = re.compile(r"""\s*(?:(?P<lp>\()|(?P<rp>\))|(?P<comma>,)|(?P<quoted>'[^']*'|"[^"]*")|(?P<word>[^\s(),'"]+))""")
+_KEYWORDS = {"and", "or", "not"}
+
+
+class RuleSyntaxError(ValueError):
+    """A codebook rule does not parse."""
+
+
+# --------------------------------------------------------------------------- syntax tree
+
+
+@dataclass(frozen=True)
+class Term:
+    text: str
+
+
+@dataclass(frozen=True)
+class Quoted:
+    text: str
+
+
+@dataclass(frozen=True)
+class Near:
+    left: Term | Quoted
+    right: Term | Quoted
+    window: int
+
+
+@dataclass(frozen=True)
+class And:
+    parts: tuple
+
+
+@dataclass(frozen=True)
+class Or:
+    parts: tuple
+
+
+@dataclass(frozen=True)
+class Not:
+    part: object
+
+
+class _Parser:
+    def __init__(self, rule: str) -> None:
+        self.rule = rule
+        self.tokens: list[tuple[str, str]] = []
+        pos = 0
+        rule = rule.rstrip()
+        while pos < len(rule):
+            m = _TOKEN.match(rule, pos)
+            if m is None or m.end() == pos:
+                raise RuleSyntaxError(f"unexpected character {rule[pos:].strip()[:1]!r} at position {pos}")
+            kind = m.lastgroup
+            self.tokens.append((kind, m.group(kind)))
+            pos = m.end()
+        self.i = 0
+
+    def peek(self) -> tuple[str, str] | None:
+        return self.tokens[self.i] if self.i < len(self.tokens) else None
+
+    def take(self, kind: str | None = None) -> tuple[str, str]:
+        tok = self.peek()
+        want = {"lp": "'('", "rp": "')'", "comma": "','", "word": "a word"}.get(kind, "a term")
+        if tok is None:
+            raise RuleSyntaxError(f"the rule ends too early (expected {want})")
+        if kind is not None and tok[0] != kind:
+            raise RuleSyntaxError(f"expected {want}, got {tok[1]!r}")
+        self.i += 1
+        return tok
+
+    def keyword(self, word: str) -> bool:
+        tok = self.peek()
+        return tok is not None and tok[0] == "word" and tok[1].lower() == word
+
+    def parse(self):
+        if not self.tokens:
+            raise RuleSyntaxError("the rule is empty")
+        node = self.parse_or()
+        if self.peek() is not None:
+            raise RuleSyntaxError(f"unexpected {self.peek()[1]!r}; join terms with 'and' / 'or'")
+        return node
+
+    def parse_or(self):
+        parts = [self.parse_and()]
+        while self.keyword("or"):
+            self.take()
+            parts.append(self.parse_and())
+        return parts[0] if len(parts) == 1 else Or(tuple(parts))
+
+    def parse_and(self):
+        parts = [self.parse_not()]
+        while self.keyword("and"):
+            self.take()
+            parts.append(self.parse_not())
+        return parts[0] if len(parts) == 1 else And(tuple(parts))
+
+    def parse_not(self):
+        if self.keyword("not"):
+            self.take()
+            return Not(self.parse_not())
+        return self.parse_atom()
+
+    def parse_term(self):
+        kind, value = self.take()
+        if kind == "quoted":
+            if len(value) <= 2:
+                raise RuleSyntaxError("empty quoted string")
+            return Quoted(value[1:-1])
+        if kind == "word" and value.lower() not in _KEYWORDS:
+            return Term(value)
+        raise RuleSyntaxError(f"expected a term, got {value!r}")
+
+    def parse_atom(self):
+        tok = self.peek()
+        if tok is None:
+            raise RuleSyntaxError("the rule ends too early (expected a term)")
+        if tok[0] == "lp":
+            self.take()
+            node = self.parse_or()
+            self.take("rp")
+            return node
+        nxt = self.tokens[self.i + 1] if self.i + 1 < len(self.tokens) else None
+        if tok[0] == "word" and tok[1].lower() == "near" and nxt is not None and nxt[0] == "lp":
+            self.take(), self.take("lp")
+            left = self.parse_term()
+            self.take("comma")
+            right = self.parse_term()
+            window = DEFAULT_NEAR
+            if self.peek() is not None and self.peek()[0] == "comma":
+                self.take()
+                _, number = self.take("word")
+                if not number.isdigit():
+                    raise RuleSyntaxError(f"near() window must be a whole number, got {number!r}")
+                window = int(number)
+            self.take("rp")
+            return Near(left, right, window)
+        return self.parse_term()
+
+
+def parse_rule(rule: str):
+    """Parse a codebook rule into a syntax tree; raises :class:`RuleSyntaxError`."""
+    if not isinstance(rule, str):
+        raise RuleSyntaxError(f"a rule must be a string, got {type(rule).__name__}")
+    return _Parser(rule).parse()
+
+
+# --------------------------------------------------------------------------- evaluation
+
+
+class CompiledRule:
+    """A parsed rule with its terms normalised by Sudachi; call it on an :class:`Analysis`."""
+
+    def __init__(self, rule: str) -> None:
+        self.rule = rule
+        self.tree = parse_rule(rule)
+        self._forms: dict[str, tuple[frozenset, tuple[str, ...]]] = {}
+        self._compile(self.tree)
+
+    def _compile(self, node) -> None:
+        if isinstance(node, Term):
+            a = analyse(node.text)
+            single = frozenset({*a.norm, *a.dict_form}) if len(a.norm) == 1 else frozenset()
+            self._forms[node.text] = (single, term_forms(node.text))
+        for child in getattr(node, "parts", ()) or ():
+            self._compile(child)
+        for attr in ("part", "left", "right"):
+            if hasattr(node, attr):
+                self._compile(getattr(node, attr))
+
+    def positions(self, node, doc: Analysis) -> list[int]:
+        if isinstance(node, Quoted):
+            out, start = [], doc.text.find(node.text)
+            while start >= 0:
+                out.append(doc.position_of_char(start))
+                start = doc.text.find(node.text, start + 1)
+            return out
+        single, forms = self._forms[node.text]
+        if single:
+            out = [i for i, (n, d) in enumerate(zip(doc.norm, doc.dict_form)) if n in single or d in single]
+            out += [i for i, piece in doc.sub if piece in single]
+            return out
+        k = len(forms)
+        out = [i for i in range(len(doc.norm) - k + 1) if doc.norm[i:i + k] == forms]
+        if not out and node.text in doc.text:
+            out = [doc.position_of_char(doc.text.find(node.text))]
+        return out
+
+    def evaluate(self, node, doc: Analysis) -> bool:
+        if isinstance(node, (Term, Quoted)):
+            return bool(self.positions(node, doc))
+        if isinstance(node, And):
+            return all(self.evaluate(p, doc) for p in node.parts)
+        if isinstance(node, Or):
+            return any(self.evaluate(p, doc) for p in node.parts)
+        if isinstance(node, Not):
+            return not self.evaluate(node.part, doc)
+        left, right = self.positions(node.left, doc), self.positions(node.right, doc)
+        return any(abs(i - j) <= node.window for i in left for j in right)
+
+    def __call__(self, doc: Analysis) -> bool:
+        return self.evaluate(self.tree, doc)
+
+    def __repr__(self) -> str:
+        return f"CompiledRule({self.rule!r})"
+
+
+def _normalized(texts: Iterable) -> list[str]:
+    from mvvtext.text import normalize
+
+    return [normalize(t) if isinstance(t, str) else "" for t in texts]
+
+
+class RuleClassifier(ClassifierMixin, BaseEstimator):
+    """Code texts with the profile's codebook rules (KH Coder style).
+
+    Parameters
+    ----------
+    profile : Profile, str or None
+        Company profile (``None``: the shipped default).
+    field : {'topics', 'intent', 'values'}
+        Which labels' rules to apply.
+
+    Attributes
+    ----------
+    classes_ : ndarray of str
+        Label codes, in profile order.
+    rules_ : dict
+        code -> list of :class:`CompiledRule`.
+    """
+
+    def __init__(self, profile=None, field: str = "topics") -> None:
+        self.profile = profile
+        self.field = field
+
+    def fit(self, X=None, y=None) -> "RuleClassifier":
+        """Compile the rules of the profile (``X`` and ``y`` are ignored)."""
+        from mvvtext.classify._profile import load_profile
+
+        if self.field not in ("topics", "intent", "intents", "values"):
+            raise ValueError(f"The 'field' parameter of RuleClassifier must be one of "
+                             f"{{'topics', 'intent', 'values'}}. Got {self.field!r} instead.")
+        profile = load_profile(self.profile)
+        labels = profile.labels(self.field)
+        self.rules_ = {}
+        for code, label in labels.items():
+            try:
+                self.rules_[code] = [CompiledRule(r) for r in label.rules]
+            except RuleSyntaxError as e:  # only reachable for hand-built profiles
+                raise ProfileError(f"{profile.source}: rule of {self.field}.{code} does not parse: {e}") from e
+        self.classes_ = np.array(list(labels), dtype=object)
+        self.profile_hash_ = profile.hash
+        return self
+
+    def _check(self) -> None:
+        if not hasattr(self, "rules_"):
+            raise NotFittedError("This RuleClassifier is not fitted yet. Call 'fit' first.")
+
+    def match(self, X: Sequence[str]) -> list[dict[str, list[str]]]:
+        """For each text, code -> the rule texts that matched."""
+        self._check()
+        out = []
+        for text in _normalized(X):
+            doc = analyse(text)
+            hits = {}
+            for code, rules in self.rules_.items():
+                matched = [r.rule for r in rules if r(doc)]
+                if matched:
+                    hits[code] = matched
+            out.append(hits)
+        return out
+
+    def hit_counts(self, X: Sequence[str]) -> np.ndarray:
+        """(n_texts, n_labels) number of matching rules."""
+        matches = self.match(X)
+        counts = np.zeros((len(matches), len(self.classes_)), dtype=np.float64)
+        index = {c: i for i, c in enumerate(self.classes_)}
+        for row, hits in enumerate(matches):
+            for code, rules in hits.items():
+                counts[row, index[code]] = len(rules)
+        return counts
+
+    def predict_proba(self, X: Sequence[str]) -> np.ndarray:
+        """Scores in [0, 1): ``1 - 0.5 ** n_matching_rules`` per label (not normalised across labels)."""
+        return 1.0 - 0.5 ** self.hit_counts(X)
+
+    def predict(self, X: Sequence[str]) -> list:
+        """Codes whose rules match: a list per text (topics, values), or the best code / None (intent)."""
+        counts = self.hit_counts(X)
+        if self.field in ("intent", "intents"):
+            return [self.classes_[int(np.argmax(row))] if row.max() > 0 else None for row in counts]
+        return [[c for c, n in zip(self.classes_, row) if n > 0] for row in counts]
+
+    def score(self, X, y, sample_weight=None) -> float:
+        """Mean Jaccard similarity (multi-label) or accuracy (intent)."""
+        pred = self.predict(X)
+        if self.field in ("intent", "intents"):
+            return float(np.mean([p == t for p, t in zip(pred, y)]))
+        return float(np.mean([len(set(p) & set(t)) / max(len(set(p) | set(t)), 1) for p, t in zip(pred, y)]))

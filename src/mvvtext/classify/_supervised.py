@@ -1,0 +1,251 @@
+"""The supervised classifier: one feature space, a head per label field."""
+from __future__ import annotations
+
+import logging
+import warnings
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.linear_model import LogisticRegression, Ridge
+from sklearn.model_selection import KFold, cross_val_predict
+from sklearn.multiclass import OneVsRestClassifier
+from sklearn.preprocessing import MultiLabelBinarizer
+
+from mvvtext.classify._features import TextFeatures
+from mvvtext.exceptions import NotFittedError
+
+logger = logging.getLogger(__name__)
+
+MULTI = ("topics", "values", "risks")
+SINGLE = ("primary", "intent")
+FIELDS = ("topics", "primary", "intent", "sentiment", "risks", "values")
+_GRID = np.round(np.arange(0.10, 0.75, 0.025), 3)
+
+
+def _labelled(values: pd.Series, field: str) -> np.ndarray:
+    """Boolean mask of rows whose ``field`` is known."""
+    if field in MULTI:
+        return np.array([isinstance(v, (list, tuple, np.ndarray)) for v in values], dtype=bool)
+    if field == "sentiment":
+        return pd.to_numeric(values, errors="coerce").notna().to_numpy()
+    return np.array([isinstance(v, str) and v != "" for v in values], dtype=bool)
+
+
+def _f1(tp: np.ndarray, fp: np.ndarray, fn: np.ndarray) -> np.ndarray:
+    return np.where(tp > 0, 2 * tp / np.maximum(2 * tp + fp + fn, 1), 0.0)
+
+
+def choose_threshold(Y: np.ndarray, P: np.ndarray, field: str, min_precision: float = 0.7) -> float:
+    """Pick a decision threshold from out-of-fold probabilities.
+
+    topics: best micro-F1; values: best macro-F1 over present labels; risks: the
+    highest recall whose precision stays >= ``min_precision`` (best F1 if none).
+    """
+    best, best_t = -1.0, 0.5
+    present = Y.sum(axis=0) > 0
+    for t in _GRID:
+        pred = P >= t
+        tp = (pred & (Y == 1)).sum(axis=0)
+        fp = (pred & (Y == 0)).sum(axis=0)
+        fn = (~pred & (Y == 1)).sum(axis=0)
+        if field == "values":
+            value = float(_f1(tp, fp, fn)[present].mean()) if present.any() else 0.0
+        elif field == "risks":
+            prec = tp.sum() / max(tp.sum() + fp.sum(), 1)
+            rec = tp.sum() / max(tp.sum() + fn.sum(), 1)
+            value = rec + 1e-3 * prec if prec >= min_precision else -1 + float(_f1(tp.sum(), fp.sum(), fn.sum()))
+        else:
+            value = float(_f1(tp.sum(), fp.sum(), fn.sum()))
+        if value > best + 1e-9:
+            best, best_t = value, float(t)
+    return best_t
+
+
+class SupervisedClassifier(ClassifierMixin, BaseEstimator):
+    """Trained heads for every label field over shared text features.
+
+    Multi-label fields (topics, values, risks) get one-vs-rest logistic
+    regressions with decision thresholds chosen by cross-validation on the
+    training texts; primary and intent get multinomial logistic regression;
+    sentiment gets ridge regression over the same features plus the profile's
+    lexicon score.
+
+    Parameters
+    ----------
+    embedder : Embedder, str or None
+        Embedding backend for the dense block (``None``: no embeddings).
+    profile : Profile, str or None
+        Profile whose codebook rules and sentiment lexicon become features.
+    C : float
+        Inverse regularisation of the logistic regressions.
+    alpha : float
+        Ridge regularisation of the sentiment head.
+    word_weight, char_weight, embedding_weight, rule_weight : float
+        Feature block weights (see :class:`TextFeatures`).
+    cv : int
+        Folds used to choose thresholds (0: fixed 0.5 / risks 0.35).
+
+    Attributes
+    ----------
+    fields_ : list of str
+    classes_ : dict of field -> ndarray of str
+    thresholds_ : dict of field -> float
+    """
+
+    def __init__(self, embedder=None, profile=None, C: float = 4.0, alpha: float = 3.0,
+                 word_weight: float = 1.0, char_weight: float = 1.0, embedding_weight: float = 1.0,
+                 rule_weight: float = 0.5, cv: int = 3) -> None:
+        self.embedder = embedder
+        self.profile = profile
+        self.C = C
+        self.alpha = alpha
+        self.word_weight = word_weight
+        self.char_weight = char_weight
+        self.embedding_weight = embedding_weight
+        self.rule_weight = rule_weight
+        self.cv = cv
+
+    # ------------------------------------------------------------------ helpers
+    def _embed(self, texts: list[str], embeddings=None):
+        if embeddings is not None:
+            return np.asarray(embeddings, dtype=np.float32)
+        if self.embedder is None:
+            return None
+        from mvvtext.embed import get_embedder
+
+        return get_embedder(self.embedder).encode(texts)
+
+    def _lexicon(self):
+        from mvvtext.classify._lexicon import SentimentLexicon
+        from mvvtext.classify._profile import load_profile
+
+        return SentimentLexicon(load_profile(self.profile))
+
+    def _rules(self):
+        from mvvtext.classify._rules import RuleClassifier
+
+        if self.rule_weight <= 0:
+            return None
+        return [RuleClassifier(self.profile, f).fit() for f in ("topics", "intent", "values")]
+
+    def _check(self) -> None:
+        if not hasattr(self, "heads_"):
+            raise NotFittedError("This SupervisedClassifier is not fitted yet. Call 'fit' with labelled texts first.")
+
+    # ------------------------------------------------------------------ fit
+    def fit(self, X, y, embeddings=None) -> "SupervisedClassifier":
+        """Fit on normalised texts ``X`` and a frame ``y`` of label columns.
+
+        ``y`` has any of the columns topics, primary, intent, sentiment, risks,
+        values; a missing value (None / NaN) means "not labelled for this field",
+        so texts labelled for different fields can be mixed.
+        """
+        from mvvtext.text import normalize
+
+        texts = [normalize(t) for t in X]
+        y = pd.DataFrame(y).reset_index(drop=True)
+        if len(y) != len(texts):
+            raise ValueError(f"X has {len(texts)} texts but y has {len(y)} rows")
+        fields = [f for f in FIELDS if f in y.columns]
+        if not fields:
+            raise ValueError(f"y needs at least one of the columns {', '.join(FIELDS)}")
+        emb = self._embed(texts, embeddings)
+        self.features_ = TextFeatures(self.word_weight, self.char_weight, self.embedding_weight,
+                                      self.rule_weight, self._rules()).fit(texts, embeddings=emb)
+        Xf = self.features_.transform(texts, embeddings=emb)
+        self.heads_, self.classes_, self.thresholds_, self.binarizers_ = {}, {}, {}, {}
+        for field in fields:
+            mask = _labelled(y[field], field)
+            if mask.sum() < 2:
+                continue
+            Xm, col = Xf[mask], y.loc[mask, field]
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # constant labels / convergence chatter on tiny sets
+                if field in MULTI:
+                    mlb = MultiLabelBinarizer().fit(col)
+                    Y = mlb.transform(col)
+                    if Y.shape[1] == 0:
+                        continue
+                    head = OneVsRestClassifier(LogisticRegression(C=self.C, class_weight="balanced",
+                                                                  max_iter=2000))
+                    self.thresholds_[field] = self._cv_threshold(head, Xm, Y, field)
+                    self.heads_[field] = head.fit(Xm, Y)
+                    self.binarizers_[field] = mlb
+                    self.classes_[field] = np.array(mlb.classes_, dtype=object)
+                elif field in SINGLE:
+                    labels = col.astype(str).to_numpy()
+                    if len(set(labels)) < 2:
+                        continue
+                    head = LogisticRegression(C=self.C, class_weight="balanced", max_iter=2000)
+                    self.heads_[field] = head.fit(Xm, labels)
+                    self.classes_[field] = np.array(head.classes_, dtype=object)
+                else:
+                    lex = self._lexicon().features([t for t, m in zip(texts, mask) if m])
+                    import scipy.sparse as sp
+
+                    target = pd.to_numeric(col).to_numpy(dtype=float)
+                    self.heads_[field] = Ridge(alpha=self.alpha).fit(sp.hstack([Xm, lex], format="csr"), target)
+        self.fields_ = list(self.heads_)
+        self.n_train_ = len(texts)
+        return self
+
+    def _cv_threshold(self, head, X, Y: np.ndarray, field: str) -> float:
+        default = 0.35 if field == "risks" else 0.5
+        positives = Y.sum(axis=0)
+        if self.cv < 2 or X.shape[0] < 3 * self.cv or positives.max() < self.cv:
+            return default
+        try:
+            P = cross_val_predict(head, X, Y, cv=KFold(self.cv, shuffle=True, random_state=0),
+                                  method="predict_proba")
+        except ValueError as e:  # a fold without one of the classes
+            logger.debug("threshold CV for %s failed (%s); using %.2f", field, e, default)
+            return default
+        return choose_threshold(Y, np.asarray(P), field)
+
+    # ------------------------------------------------------------------ predict
+    def _features(self, X, embeddings=None):
+        from mvvtext.text import normalize
+
+        self._check()
+        texts = [normalize(t) for t in X]
+        emb = self._embed(texts, embeddings) if self.features_.embedding_dim_ else None
+        return texts, self.features_.transform(texts, embeddings=emb)
+
+    def predict_scores(self, X, embeddings=None) -> dict:
+        """field -> (n, n_labels) probabilities (multi-label / single-label fields) or (n,) sentiment."""
+        texts, Xf = self._features(X, embeddings)
+        out = {}
+        for field, head in self.heads_.items():
+            if field == "sentiment":
+                import scipy.sparse as sp
+
+                lex = self._lexicon().features(texts)
+                out[field] = np.clip(head.predict(sp.hstack([Xf, lex], format="csr")), -2.0, 2.0)
+            else:
+                out[field] = np.asarray(head.predict_proba(Xf))
+        return out
+
+    def predict_proba(self, X, embeddings=None) -> dict:
+        """field -> DataFrame of per-label probabilities (classification fields only)."""
+        scores = self.predict_scores(X, embeddings)
+        return {f: pd.DataFrame(s, columns=list(self.classes_[f]))
+                for f, s in scores.items() if f != "sentiment"}
+
+    def decide(self, scores: dict) -> pd.DataFrame:
+        """Turn :meth:`predict_scores` output into label columns."""
+        n = len(next(iter(scores.values())))
+        out = pd.DataFrame(index=range(n))
+        for field, s in scores.items():
+            if field == "sentiment":
+                out[field] = s
+            elif field in SINGLE:
+                out[field] = self.classes_[field][np.argmax(s, axis=1)]
+            else:
+                t = self.thresholds_[field]
+                out[field] = [[c for c, p in zip(self.classes_[field], row) if p >= t] for row in s]
+        return out
+
+    def predict(self, X, embeddings=None) -> pd.DataFrame:
+        """A frame with one column per fitted field (lists for multi-label fields)."""
+        return self.decide(self.predict_scores(X, embeddings))

@@ -1,0 +1,194 @@
+"""VoiceClassifier: rules + zero-shot + supervised heads, sentiment and risk, in one estimator."""
+from __future__ import annotations
+
+import logging
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator
+
+from mvvtext.classify._data import LABEL_COLUMNS, default_examples, prepare_texts
+from mvvtext.classify._lexicon import RiskPatterns, SentimentLexicon
+from mvvtext.classify._profile import load_profile
+from mvvtext.classify._rules import RuleClassifier
+from mvvtext.classify._supervised import SupervisedClassifier
+from mvvtext.classify._zeroshot import ZeroShotClassifier
+from mvvtext.exceptions import InputError, NotFittedError
+
+logger = logging.getLogger(__name__)
+SCORE_PREFIX = {"topics": "score_topic_", "intent": "score_intent_", "values": "score_value_", "risks": "score_risk_"}
+BATCH = 512
+
+
+def _texts_and_labels(X, y, text: str):
+    """Split a labelled frame (or texts + y) into texts and a label frame."""
+    if isinstance(X, pd.DataFrame):
+        if text not in X.columns:
+            raise InputError(f"the labelled data has no text column '{text}'", column=text)
+        labels = X.reindex(columns=[c for c in LABEL_COLUMNS if c in X.columns]) if y is None else y
+        return list(X[text]), pd.DataFrame(labels).reset_index(drop=True)
+    if y is None:
+        raise ValueError("pass a labelled DataFrame, or texts X with a label frame y")
+    return list(X), pd.DataFrame(y).reset_index(drop=True)
+
+
+class VoiceClassifier(BaseEstimator):
+    """Classify employee voices: topics, primary, intent, sentiment, risks and values.
+
+    Without labelled data, ``fit()`` trains on the profile's own examples and
+    the shipped self-authored texts (``models/training``); ``fit(labelled)``
+    adds your labelled texts. Codebook rules feed the model and the evidence;
+    risk regexes are united with the model's recall-leaning risk decisions; the
+    profile's lexicon (with negation and filler handling) feeds sentiment.
+
+    Parameters
+    ----------
+    profile : Profile, str or None
+        Company profile (``None``: the shipped default).
+    embedder : str, Embedder or None
+        Embedding backend name or object (``"auto"``: USE when installed); ``None``: no embeddings.
+    model : SupervisedClassifier, optional
+        A configured (unfitted) supervised model to use instead of the default settings.
+    use_default_examples : bool
+        Train on the profile examples + shipped texts as well as the given labels.
+    """
+
+    def __init__(self, profile=None, embedder="auto", model=None, use_default_examples: bool = True) -> None:
+        self.profile = profile
+        self.embedder = embedder
+        self.model = model
+        self.use_default_examples = use_default_examples
+
+    # ------------------------------------------------------------------ fitting
+    def _backend(self):
+        from mvvtext.embed import CachedEmbedder, get_embedder
+
+        if getattr(self, "_embedder_cache", None) is None:
+            backend = get_embedder(self.embedder)
+            self._embedder_cache = None if backend is None else CachedEmbedder(backend)
+        return self._embedder_cache
+
+    def fit(self, X=None, y=None, text: str = "text") -> "VoiceClassifier":
+        """Fit on the default examples, plus labelled data when given.
+
+        Parameters
+        ----------
+        X : DataFrame or list of str, optional
+            A labelled frame (``text`` + any of topics, primary, intent,
+            sentiment, risks, values), or texts with ``y``.
+        y : DataFrame, optional
+            Label columns for texts ``X``.
+        text : str
+            Text column of a labelled frame.
+        """
+        profile = load_profile(self.profile)
+        frames = []
+        if self.use_default_examples:
+            frames.append(default_examples(profile))
+        if X is not None:
+            texts, labels = _texts_and_labels(X, y, text)
+            labels.insert(0, "text", texts)
+            frames.append(labels)
+        if not frames:
+            raise ValueError("nothing to fit on: pass labelled data or set use_default_examples=True")
+        data = pd.concat(frames, ignore_index=True).astype(object)
+        data = data.where(data.notna(), None)
+        texts = prepare_texts(data["text"])
+        keep = [bool(t) for t in texts]
+        data = data.loc[keep].reset_index(drop=True)
+        texts = [t for t, k in zip(texts, keep) if k]
+        backend = self._backend()
+        emb = backend.encode(texts) if backend is not None else None
+        model = self.model if self.model is not None else SupervisedClassifier()
+        from sklearn.base import clone
+
+        self.supervised_ = clone(model).set_params(embedder=backend, profile=profile)
+        self.supervised_.fit(texts, data.drop(columns="text"), embeddings=emb)
+        self._fit_parts(profile)
+        self.n_labelled_ = 0 if X is None else int(len(X))
+        self.n_train_ = len(texts)
+        return self
+
+    def _fit_parts(self, profile) -> None:
+        backend = self._backend()
+        self.profile_ = profile
+        self.rules_ = {f: RuleClassifier(profile, f).fit() for f in ("topics", "intent", "values")}
+        self.zero_shot_ = {}
+        if backend is not None:
+            for f in ("topics", "intent", "values"):
+                if profile.labels(f):
+                    self.zero_shot_[f] = ZeroShotClassifier(backend, f, profile).fit()
+        self.lexicon_ = SentimentLexicon(profile)
+        self.risk_patterns_ = RiskPatterns(profile)
+
+    def _check(self) -> None:
+        if not hasattr(self, "supervised_"):
+            raise NotFittedError("This VoiceClassifier is not fitted yet. Call 'fit' (no arguments: the "
+                                 "default examples) or use mvvtext.analyze().")
+
+    # ------------------------------------------------------------------ prediction
+    def predict(self, X, text: str = "text", verbose: bool = False) -> pd.DataFrame:
+        """Classify texts.
+
+        Parameters
+        ----------
+        X : DataFrame or sequence of str
+            A frame with a ``text`` column, or texts.
+        text : str
+            The text column of a frame.
+        verbose : bool
+            Show a progress bar.
+
+        Returns
+        -------
+        DataFrame with the same index as ``X`` (a RangeIndex for a sequence) and
+        the columns text_masked, topics, primary, intent, sentiment, risks,
+        values, score_* and evidence.
+        """
+        self._check()
+        if isinstance(X, pd.DataFrame):
+            if text not in X.columns:
+                raise InputError(f"no text column '{text}'; columns are {list(X.columns)}", column=text)
+            raw, index = X[text].tolist(), X.index
+        else:
+            raw = list(X)
+            index = pd.RangeIndex(len(raw))
+        starts = range(0, len(raw), BATCH)
+        if verbose:
+            from tqdm.auto import tqdm
+
+            starts = tqdm(starts, total=len(starts), desc="classifying", unit="batch")
+        parts = [self._predict_batch(raw[s:s + BATCH]) for s in starts]
+        out = pd.concat(parts, ignore_index=True) if parts else self._predict_batch([])
+        out.index = index
+        return out
+
+    def _predict_batch(self, raw: list) -> pd.DataFrame:
+        texts = prepare_texts(raw)
+        present = np.array([bool(t) for t in texts], dtype=bool)
+        live = [t for t, p in zip(texts, present) if p]
+        backend = self._backend()
+        emb = backend.encode(live) if backend is not None and live else None
+        scores, decided = self._scores(live, emb)
+        n = len(texts)
+        cols: dict[str, list] = {"text_masked": texts}
+        defaults = {"topics": ["other"], "primary": "other", "intent": "report", "sentiment": 0.0,
+                    "risks": [], "values": [], "evidence": ""}
+        for name, default in defaults.items():
+            column = [list(default) if isinstance(default, list) else default for _ in range(n)]
+            for i, value in zip(np.flatnonzero(present), decided.get(name, [])):
+                column[i] = value
+            cols[name] = column
+        frame = pd.DataFrame(cols)
+        for field, (classes, matrix) in scores.items():
+            for j, code in enumerate(classes):
+                full = np.zeros(n, dtype=float)
+                full[present] = matrix[:, j] if len(live) else []
+                frame[f"{SCORE_PREFIX[field]}{code}"] = full
+        frame["sentiment"] = frame["sentiment"].astype(float)
+        return frame
+
+    def _scores(self, texts: list[str], emb):
+        from mvvtext.classify._decide import decide
+
+        return decide(self, texts, emb)
