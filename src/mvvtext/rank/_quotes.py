@@ -26,13 +26,14 @@ _BOILERPLATE = re.compile(
     r"|お疲れ(さま|様)|お世話になって|よろしくお願い|御中|ご担当|担当者様|皆さま|失礼いたします|と申します"
     r"|恐縮ですが|幸いです|ご対応いただけると助かります|よろしくです|確認お願いします"
     r"|より入電|様より。|^社員番号|^\d\d/\d\d")
-_INTRO = re.compile(r"(〈氏名〉|〈社員番号〉|〈メール〉|〈電話〉|社員番号|常駐している|所属の).{0,20}です。?$")
+_INTRO = re.compile(r"(〈氏名〉|〈社員番号〉|〈メール〉|〈電話〉|社員番号|常駐している|所属の).{0,20}です。?$"
+                    r"|^[^、。]{2,20}の[^、。はがをにでも]{1,10}です[（(。]")
 _SENT = re.compile(r"[^。！？!?\n]+[。！？!?」]*")
 _END = re.compile(r"[。！？!?」]$")
 
 
 def _content_sentence(x: str) -> bool:
-    if len(x) < 10 or _BOILERPLATE.search(x) or _INTRO.search(x):
+    if len(x) < 10 or _BOILERPLATE.search(x) or _INTRO.search(x) or ("社員番号" in x and len(x) < 60):
         return False
     return bool(_END.search(x)) or len(x) >= 30
 
@@ -89,6 +90,10 @@ def topic_quotes(df: pd.DataFrame, p: Prepared, topic_id: int, eligible: np.ndar
     rows = rows[eligible[rows]]
     if len(rows) == 0:
         return []
+    if "primary" in df.columns:  # texts mainly about the topic quote it best
+        main = rows[df["primary"].to_numpy(dtype=object)[rows] == p.topics[topic_id]]
+        if len(main) >= n:
+            rows = main
     texts_all = df["text_masked"].to_numpy(dtype=object)
     lengths = np.fromiter((len(str(texts_all[r])) for r in rows), dtype=np.int64, count=len(rows))
     readable = rows[(lengths >= 15) & (lengths <= 600)]

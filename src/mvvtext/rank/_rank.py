@@ -259,7 +259,7 @@ def _add_quotes(r, analyzed, p, segments, min_people_quotes, notes) -> None:
                 continue
             tid = p.topics.index(topic)
             t = topic_quotes(analyzed, p, tid, eligible, 1, "typical")
-            s = [x for x in topic_quotes(analyzed, p, tid, eligible, 2, "severe") if x not in t]
             typical[i] = _clip(texts[t[0]]) if t else ""
-            severe[i] = _clip(texts[s[0]]) if s else ""
+            s = [_clip(texts[x]) for x in topic_quotes(analyzed, p, tid, eligible, 30, "severe")]
+            severe[i] = next((x for x in s if x != typical[i]), "")
     r["quote_typical"], r["quote_severe"] = typical, severe
