@@ -106,18 +106,20 @@ def _run_chunks(chunks: Iterator[list], settings: _Settings, n_jobs: int) -> Ite
     if n_jobs == 1:
         proc = _Processor(settings)
         for c in chunks:
-            yield proc.many(c)
+            yield proc.many(c) if c else []
         return
     from concurrent.futures import ProcessPoolExecutor
 
     with ProcessPoolExecutor(max_workers=n_jobs, initializer=_init_worker, initargs=(settings,)) as ex:
         pending: deque = deque()
         for c in chunks:
-            pending.append(ex.submit(_work, c))
+            pending.append(ex.submit(_work, c) if c else None)  # None: a chunk fully served by the cache
             if len(pending) >= 2 * n_jobs:
-                yield pending.popleft().result()
+                f = pending.popleft()
+                yield f.result() if f is not None else []
         while pending:
-            yield pending.popleft().result()
+            f = pending.popleft()
+            yield f.result() if f is not None else []
 
 
 def _resolve_jobs(n_jobs: int) -> int:

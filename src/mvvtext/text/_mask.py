@@ -246,7 +246,10 @@ def find_personal_data(
             add("employee_id", m.start(), m.end())
     for m in _PHONE.finditer(text):
         if _phone_ok(m.group()):
-            add("phone", m.start(), m.end())
+            start = m.start()
+            if text[start] in "(（" and not any(c in m.group() for c in ")）"):
+                start += 1  # 「(090-1234-5678)」: the bracket is not part of the number
+            add("phone", start, m.end())
     if names:
         exclusions = NAME_EXCLUSIONS | frozenset(exclude_names)
         for start, end in _name_spans(text, exclusions):

@@ -31,7 +31,9 @@ def _is_missing(text: object) -> bool:
         return True
     if isinstance(text, float) and math.isnan(text):
         return True
-    try:  # pandas.NA / NaT without importing pandas
+    if type(text).__name__ in ("NAType", "NaTType"):  # pandas.NA / NaT without importing pandas
+        return True
+    try:  # numpy.nan and other NaN-like scalars
         return bool(text != text)  # noqa: PLR0124
     except (TypeError, ValueError):
         return False

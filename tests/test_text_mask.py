@@ -1,0 +1,125 @@
+"""Tests for personal-data masking (mask_personal_data / find_personal_data)."""
+import pytest
+
+from mvvtext.exceptions import InputError
+from mvvtext.text import PLACEHOLDERS, find_personal_data, mask_personal_data
+
+
+def test_placeholders_are_exact():
+    assert PLACEHOLDERS == {"name": "〈氏名〉", "phone": "〈電話〉", "email": "〈メール〉",
+                            "employee_id": "〈社員番号〉", "url": "〈URL〉"}
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        # phones, Japanese formats
+        ("携帯は090-1234-5678です", "携帯は〈電話〉です"),
+        ("代表03(1234)5678まで", "代表〈電話〉まで"),
+        ("0312345678に電話", "〈電話〉に電話"),
+        ("+81-90-1234-5678", "〈電話〉"),
+        ("+81 3 1234 5678", "〈電話〉"),
+        ("０９０－１２３４－５６７８", "〈電話〉"),
+        ("090ー1234ー5678", "〈電話〉"),
+        ("(03)1234-5678", "〈電話〉"),
+        ("0120-123-456", "〈電話〉"),
+        # e-mail and URL
+        ("taro.yamada@example.co.jp に送信", "〈メール〉 に送信"),
+        ("ｔａｒｏ＠ｅｘａｍｐｌｅ．ｃｏｍ", "〈メール〉"),
+        ("https://intra.example.com/a?b=1 を参照", "〈URL〉 を参照"),
+        ("詳細はwww.example.co.jp/faqへ", "詳細は〈URL〉へ"),
+        # employee numbers
+        ("社員番号12345の者です", "〈社員番号〉の者です"),
+        ("社員No.9876", "〈社員番号〉"),
+        ("社員番号：A-001234", "〈社員番号〉"),
+        ("E12345です", "〈社員番号〉です"),
+        # names before honorifics / titles (the honorific is kept)
+        ("山田課長に相談した", "〈氏名〉課長に相談した"),
+        ("佐藤さんが困っている", "〈氏名〉さんが困っている"),
+        ("田中部長と鈴木様", "〈氏名〉部長と〈氏名〉様"),
+        ("高橋くんと井上さん", "〈氏名〉くんと〈氏名〉さん"),
+        ("伊藤ちゃん", "〈氏名〉ちゃん"),
+        ("山田太郎氏", "〈氏名〉氏"),
+        ("佐々木係長", "〈氏名〉係長"),
+        ("山田支店長", "〈氏名〉支店長"),
+        ("前田さんと秋元さん", "〈氏名〉さんと〈氏名〉さん"),
+        ("営業部山田さん", "営業部〈氏名〉さん"),
+        ("ジョンさん", "〈氏名〉さん"),
+        ("Tanakaさん", "〈氏名〉さん"),
+        ("チームリーダーの木村リーダー", "チームリーダーの〈氏名〉リーダー"),
+        # not names
+        ("お客さんが多い", "お客さんが多い"),
+        ("派遣先さんに迷惑", "派遣先さんに迷惑"),
+        ("皆さんお疲れ様です", "皆さんお疲れ様です"),
+        ("営業さんの対応", "営業さんの対応"),
+        ("現場の方に聞いた", "現場の方に聞いた"),
+        ("お客様の声", "お客様の声"),
+        ("同様に仕様が変わった", "同様に仕様が変わった"),
+        ("課長に相談した", "課長に相談した"),
+        ("人事部長に相談した", "人事部長に相談した"),
+        ("パートさんが足りない", "パートさんが足りない"),
+        ("彼氏と氏名欄", "彼氏と氏名欄"),
+        ("2023-04-01に10時〜18時", "2023-04-01に10時〜18時"),
+        ("給料が安い", "給料が安い"),
+        ("", ""),
+    ],
+)
+def test_mask_table(raw, expected):
+    assert mask_personal_data(raw) == expected
+
+
+def test_mask_missing():
+    assert mask_personal_data(None) == ""
+
+
+def test_names_false_keeps_names():
+    assert mask_personal_data("佐藤さん 090-1234-5678", names=False) == "佐藤さん 〈電話〉"
+
+
+def test_custom_employee_pattern_and_disable():
+    assert mask_personal_data("ID:XY-777 です", employee_id_pattern=r"XY-\d+") == "ID:〈社員番号〉 です"
+    assert mask_personal_data("E12345です", employee_id_pattern=None) == "E12345です"
+
+
+def test_bad_employee_pattern_raises_input_error():
+    with pytest.raises(InputError, match="employee_id_pattern"):
+        mask_personal_data("x", employee_id_pattern="(")
+
+
+def test_exclude_names_extends_list():
+    assert mask_personal_data("協力業者さん", exclude_names=["協力業者"]) == "協力業者さん"
+
+
+def test_find_personal_data_spans_without_text():
+    text = "山田課長(090-1234-5678)へ"
+    spans = find_personal_data(text)
+    assert [(s.type, text[s.start:s.end]) for s in spans] == [("name", "山田"), ("phone", "090-1234-5678")]
+    assert not hasattr(spans[0], "text")
+
+
+def test_url_wins_over_email_and_phone_inside_it():
+    spans = find_personal_data("https://example.com/u/a@b.co/0312345678")
+    assert [s.type for s in spans] == ["url"]
+
+
+def test_fake_nlp_person_entities_are_masked():
+    class Ent:
+        def __init__(self, s, e, label):
+            self.start_char, self.end_char, self.label_, self.text = s, e, label, "x" * (e - s)
+
+    class Doc:
+        def __init__(self, ents):
+            self.ents = ents
+
+    def nlp(text):
+        i = text.index("太郎")
+        return Doc([Ent(i, i + 2, "Person"), Ent(0, 2, "Company")])
+
+    assert mask_personal_data("会社で太郎が", nlp=nlp) == "会社で〈氏名〉が"
+
+
+@pytest.mark.ginza
+def test_ginza_ner_masks_bare_names():
+    pytest.importorskip("ja_ginza")
+    out = mask_personal_data("昨日、山田と話した", use_ner=True)
+    assert "山田" not in out

@@ -1,0 +1,54 @@
+"""Tests for mvvtext.text.normalize."""
+import math
+
+import pytest
+
+from mvvtext.text import normalize
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("ｷｭｳﾘｮｳ", "キュウリョウ"),              # half-width katakana -> full-width
+        ("ｶﾞｯｺｳ", "ガッコウ"),                   # voiced marks are composed
+        ("０９０－１２３４－５６７８", "090-1234-5678"),  # full-width digits/hyphen
+        ("ＡＢＣ　ａｂｃ", "ABC abc"),              # full-width letters, ideographic space
+        ("  給料が\t\t安い  ", "給料が 安い"),
+        ("一行目\r\n\r\n\r\n二行目\r三行目", "一行目\n二行目\n三行目"),
+        ("制御\x00文字\x07です\x1b", "制御文字です"),
+        ("ゼロ\u200b幅\ufeff", "ゼロ幅"),
+        ("電話 03‐1234−5678", "電話 03-1234-5678"),
+        ("", ""),
+        ("   \n\t ", ""),
+        ("😀 絵文字", "😀 絵文字"),
+    ],
+)
+def test_normalize_table(raw, expected):
+    assert normalize(raw) == expected
+
+
+@pytest.mark.parametrize("missing", [None, math.nan, float("nan")])
+def test_missing_values_give_empty_string(missing):
+    assert normalize(missing) == ""
+
+
+def test_pandas_na_gives_empty_string():
+    pd = pytest.importorskip("pandas")
+    assert normalize(pd.NA) == ""
+
+
+def test_non_string_is_converted():
+    assert normalize(123) == "123"
+
+
+def test_keep_newlines_false():
+    assert normalize("a\nb", keep_newlines=False) == "a b"
+
+
+def test_mask_option_masks_after_normalising():
+    assert normalize("ＴＥＬ：０９０－１２３４－５６７８", mask=True) == "TEL:〈電話〉"
+
+
+def test_idempotent():
+    s = "ｷｭｳﾘｮｳが　安い\r\n\r\n０９０"
+    assert normalize(normalize(s)) == normalize(s)
