@@ -182,7 +182,7 @@ def _periods(df: pd.DataFrame, time: str | None, period: str, notes: list[str]):
     """Period id per row (``-1`` where the time is missing) and the full period range."""
     if time is None or time not in df.columns:
         msg = "no time column: trend not computed" if time is None else \
-            f"no time column ('{time}' not found): trend not computed"
+            f"no time column: trend not computed ('{time}' not found)"
         notes.append(msg)
         logger.warning(msg)
         return None, []

@@ -1,0 +1,248 @@
+"""rank_issues on analysed frames built by hand (no classifier needed)."""
+from __future__ import annotations
+
+import logging
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from mvvtext.exceptions import InputError
+from mvvtext.rank import DEFAULT_WEIGHTS, rank_issues
+
+
+def frame(rows):
+    """rows: (person, topics, sentiment, intent, risks, day offset, site)."""
+    df = pd.DataFrame(rows, columns=["person_id", "topics", "sentiment", "intent", "risks", "day", "site"])
+    df["timestamp"] = pd.Timestamp("2026-04-06") + pd.to_timedelta(df.pop("day"), unit="D")
+    df["text_masked"] = [f"{t[0] if t else 'none'}について {i}番目の相談です。内容を確認してください。"
+                         for i, t in enumerate(df["topics"])]
+    return df
+
+
+@pytest.fixture
+def small():
+    return frame([
+        ("a", ["pay"], -2.0, "complaint", ["resignation"], 0, "X"),
+        ("a", ["pay", "evaluation"], -1.0, "complaint", [], 1, "X"),
+        ("b", ["pay"], 0.0, "question", [], 2, "Y"),
+        ("c", ["evaluation"], 1.0, "praise", [], 3, "Y"),
+        ("d", ["benefits"], -1.0, "request", [], 4, "Y"),
+    ])
+
+
+def test_volume_negativity_intent_risk_exact(small):
+    r = rank_issues(small, segments=["site"], outcome=None, min_people_figures=1).set_index("topic")
+    assert r.loc["pay", "texts"] == 3
+    assert r.loc["pay", "people"] == 2                     # a wrote twice: one voice
+    assert r.loc["pay", "share"] == pytest.approx(2 / 4)
+    assert r.loc["pay", "repeat_contact_rate"] == pytest.approx(1 / 2)
+    assert r.loc["pay", "mean_sentiment"] == pytest.approx(-1.0)
+    assert r.loc["pay", "negative_share"] == pytest.approx(2 / 3)
+    assert r.loc["pay", "complaint_share"] == pytest.approx(2 / 3)
+    assert r.loc["pay", "question_share"] == pytest.approx(1 / 3)
+    assert r.loc["pay", "risk_texts"] == 1
+    assert r.loc["pay", "risk_resignation"] == 1
+    assert r.loc["evaluation", "texts"] == 2              # multi-topic text counts for both
+    assert r.loc["pay", "segments_raising_site"] == 2      # X (a) and Y (b), threshold 1
+    assert r.loc["benefits", "segments_raising_site"] == 1
+
+
+def test_priority_is_the_documented_weighted_mean(small):
+    r = rank_issues(small, segments=["site"], outcome=None, min_people_figures=1)
+    used = r.attrs["weights"]
+    assert set(used) <= set(DEFAULT_WEIGHTS)
+    assert sum(used.values()) == pytest.approx(1.0)
+    manual = 100 * sum(r[f"c_{k}"].fillna(0) * w for k, w in used.items())
+    np.testing.assert_allclose(r["priority"], manual)
+    assert list(r["rank"]) == list(range(1, len(r) + 1))
+    assert r["priority"].is_monotonic_decreasing
+
+
+def test_weights_change_the_order(small):
+    base = rank_issues(small, segments=["site"], outcome=None, min_people_figures=1)
+    only_neg = rank_issues(small, segments=["site"], outcome=None, min_people_figures=1,
+                           weights={k: 0.0 for k in DEFAULT_WEIGHTS} | {"negativity": 1.0})
+    # negative shares: benefits 1/1, pay 2/3, evaluation 1/2
+    assert list(only_neg["topic"]) == ["benefits", "pay", "evaluation"]
+    assert only_neg.attrs["weights"] == {"negativity": 1.0}
+    np.testing.assert_allclose(only_neg["priority"], [100, 200 / 3, 50])
+    assert set(base["topic"]) == set(only_neg["topic"])
+    with pytest.raises(InputError, match="Unknown weight"):
+        rank_issues(small, weights={"loudness": 1})
+    with pytest.raises(InputError, match="non-negative"):
+        rank_issues(small, weights={"volume": -1})
+
+
+def test_caller_frame_not_mutated(small):
+    before = small.copy(deep=True)
+    rank_issues(small, segments=["site"])
+    pd.testing.assert_frame_equal(small, before)
+
+
+def test_no_time_column_warns_and_notes(small, caplog):
+    df = small.drop(columns=["timestamp"])
+    with caplog.at_level(logging.WARNING):
+        r = rank_issues(df, segments=["site"], outcome=None)
+    assert "no time column: trend not computed" in " ".join(r.attrs["notes"])
+    assert any("trend not computed" in m for m in caplog.messages)
+    assert r["trend_z"].isna().all() and not r["emerging"].any()
+    assert "trend" not in r.attrs["weights"]
+
+
+def test_one_week_of_data(small):
+    r = rank_issues(small, segments=["site"], outcome=None)
+    assert r["rate_ratio"].isna().all()
+    assert any("one period" in n for n in r.attrs["notes"])
+
+
+def test_single_text_topic_and_empty_topics():
+    df = frame([("a", ["pay"], -1.0, "complaint", [], 0, "X"), ("b", [], 0.0, "report", [], 1, "X")])
+    r = rank_issues(df, outcome=None)
+    assert list(r["topic"]) == ["pay"] and r.loc[0, "texts"] == 1
+    assert any("no topic" in n for n in r.attrs["notes"])
+    empty = frame([("a", [], 0.0, "report", [], 0, "X")])
+    r2 = rank_issues(empty, outcome=None)
+    assert len(r2) == 0
+
+
+def test_topics_as_strings_are_accepted(small):
+    df = small.copy()
+    df["topics"] = ["pay", "pay|evaluation", '["pay"]', "evaluation", "benefits"]
+    r = rank_issues(df, outcome=None, min_people_figures=1).set_index("topic")
+    assert r.loc["pay", "texts"] == 3 and r.loc["evaluation", "texts"] == 2
+
+
+def test_sentiment_out_of_range_is_an_input_error(small):
+    df = small.copy()
+    df.loc[2, "sentiment"] = 5
+    with pytest.raises(InputError) as e:
+        rank_issues(df)
+    assert e.value.column == "sentiment" and e.value.rows == [2]
+
+
+def _trend_frame(surge: bool, weeks: int = 16, seed: int = 0):
+    rng = np.random.default_rng(seed)
+    rows = []
+    for w in range(weeks):
+        n_other = 40
+        n_ws = 3 if not (surge and w >= weeks - 4) else 15
+        for i in range(n_other):
+            rows.append((f"p{w}_{i}", [str(rng.choice(["pay", "evaluation", "benefits"]))], -1.0,
+                         "complaint", [], w * 7 + i % 7, "X"))
+        for i in range(n_ws):
+            rows.append((f"q{w}_{i}", ["work_style"], -1.0, "complaint", [], w * 7 + i % 7, "X"))
+    return frame(rows)
+
+
+def test_trend_flags_a_surge_and_not_a_flat_topic():
+    r = rank_issues(_trend_frame(True), outcome=None).set_index("topic")
+    assert r.loc["work_style", "emerging"]
+    assert r.loc["work_style", "latest_count"] == 60
+    assert r.loc["work_style", "baseline_mean"] == pytest.approx(3.0)
+    assert r.loc["work_style", "rate_ratio"] > 3
+    assert r.loc["work_style", "trend_p"] < 1e-6
+    flat = rank_issues(_trend_frame(False), outcome=None).set_index("topic")
+    assert not flat["emerging"].any()
+
+
+def test_trend_uses_rates_relative_to_total_volume():
+    # everything doubles in the last weeks: no topic is emerging
+    df = _trend_frame(False)
+    late = df[df["timestamp"] >= df["timestamp"].max() - pd.Timedelta(days=27)].copy()
+    late["person_id"] = late["person_id"] + "_dup"
+    r = rank_issues(pd.concat([df, late], ignore_index=True), outcome=None)
+    assert not r["emerging"].any()
+
+
+def test_tiny_surge_is_not_emerging():
+    df = frame([("a", ["pay"], -1.0, "complaint", [], d, "X") for d in range(0, 84, 7)]
+               + [("b", ["career"], 0.0, "question", [], 83, "X")] * 2)
+    r = rank_issues(df, outcome=None).set_index("topic")
+    assert not r.loc["career", "emerging"]                # 2 texts < min_emerging_count
+
+
+def _outcome_frame():
+    rows, left = [], []
+    for i in range(200):
+        raised = i < 100
+        rows.append((f"p{i}", ["pay"] if raised else ["benefits"], -1.0, "complaint", [], i % 50, "X"))
+        left.append(int(i % 10 < (4 if raised else 1)))   # 40% vs 10%
+    df = frame(rows)
+    df["left_early"] = left
+    return df
+
+
+def test_outcome_link_lift_or_and_p():
+    r = rank_issues(_outcome_frame()).set_index("topic")
+    assert r.loc["pay", "outcome_lift"] == pytest.approx(4.0)
+    # OR = (40*90)/(60*10) = 6
+    assert r.loc["pay", "outcome_odds_ratio"] == pytest.approx(6.0)
+    assert r.loc["pay", "outcome_or_low"] < 6 < r.loc["pay", "outcome_or_high"]
+    assert r.loc["pay", "outcome_p"] < 1e-4
+    assert "left_early 4.0× more likely" in r.loc["pay", "explanation"]
+
+
+def test_outcome_zero_cell_uses_haldane_correction():
+    df = _outcome_frame()
+    df.loc[df["topics"].map(lambda t: t == ["benefits"]), "left_early"] = 0
+    r = rank_issues(df).set_index("topic")
+    # a=40, b=60, c=0, d=100 -> +0.5 everywhere
+    assert r.loc["pay", "outcome_odds_ratio"] == pytest.approx((40.5 * 100.5) / (60.5 * 0.5))
+    assert np.isfinite(r.loc["pay", "outcome_or_high"])
+
+
+def test_outcome_bad_values_name_column_and_rows():
+    df = _outcome_frame()
+    df["left_early"] = df["left_early"].astype(object)
+    df.loc[[3, 7], "left_early"] = "maybe"
+    with pytest.raises(InputError) as e:
+        rank_issues(df)
+    assert e.value.column == "left_early" and e.value.rows == [3, 7]
+    assert "left_early" in str(e.value) and "maybe" in str(e.value)
+
+
+def test_outcome_missing_values_are_excluded_and_reported():
+    df = _outcome_frame()
+    df["left_early"] = df["left_early"].astype(float)
+    df.loc[[0, 1], "left_early"] = np.nan
+    r = rank_issues(df)
+    assert any("2 row(s) with a missing 'left_early'" in n for n in r.attrs["notes"])
+    assert r.set_index("topic").loc["pay", "outcome_people"] == 98
+
+
+def test_outcome_conflicting_per_person_is_an_error():
+    df = _outcome_frame()
+    extra = df.iloc[[0]].copy()
+    extra["left_early"] = 1 - extra["left_early"]
+    with pytest.raises(InputError, match="constant per person"):
+        rank_issues(pd.concat([df, extra], ignore_index=True))
+
+
+def test_named_outcome_column_must_exist(small):
+    with pytest.raises(InputError, match="quit"):
+        rank_issues(small, outcome="quit")
+    with pytest.raises(InputError, match="segment column 'branch'"):
+        rank_issues(small, segments=["branch"])
+
+
+def test_small_topics_get_no_outcome_figures_or_quotes():
+    df = _outcome_frame()
+    extra = frame([("p0", ["harassment"], -2.0, "complaint", ["harassment"], 3, "X")])
+    extra["left_early"] = df.loc[0, "left_early"]
+    r = rank_issues(pd.concat([df, extra], ignore_index=True)).set_index("topic")
+    assert np.isnan(r.loc["harassment", "outcome_lift"])
+    assert r.loc["harassment", "suppressed"] == "figures+quotes"
+    assert r.loc["harassment", "quote_typical"] == ""
+    assert r.loc["pay", "quote_typical"] != ""
+
+
+def test_explanation_and_columns_present():
+    r = rank_issues(_trend_frame(True), outcome=None)
+    row = r.set_index("topic").loc["work_style"]
+    assert "surging ×" in row["explanation"] and "texts 96" in row["explanation"]
+    for col in ["texts", "people", "share", "repeat_contact_rate", "mean_sentiment", "negative_share",
+                "complaint_share", "question_share", "risk_texts", "latest_count", "baseline_mean",
+                "rate_ratio", "trend_z", "emerging", "segments_raising_site", "priority", "rank",
+                "explanation", "quote_typical", "quote_severe"]:
+        assert col in r.columns, col
