@@ -1,0 +1,221 @@
+"""The shipped default profile: complete, valid, and its risk patterns behave.
+
+These tests read ``models/default_profile.yaml`` directly (plain YAML and
+``re``), so they check the file itself rather than the loader; the loader is
+exercised in one extra test when ``mvvtext.classify`` is importable.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from pathlib import Path
+
+import pytest
+import yaml
+
+REPO = Path(__file__).resolve().parents[1]
+PROFILE_PATH = REPO / "models" / "default_profile.yaml"
+SPEC = Path(__file__).resolve().parents[2] / "shared" / "spec"
+SECTIONS = {"topics": "topics", "intents": "intents", "risks": "risks", "values": "values"}
+
+# Sentence split used by the risk matcher: an exclude cancels a match in the same sentence.
+_SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]*")
+
+
+@pytest.fixture(scope="module")
+def profile() -> dict:
+    with PROFILE_PATH.open(encoding="utf-8") as f:
+        return yaml.safe_load(f)
+
+
+@pytest.fixture(scope="module")
+def labels() -> dict:
+    path = SPEC / "labels.yaml"
+    if not path.is_file():
+        pytest.skip("shared/spec/labels.yaml is not available")
+    with path.open(encoding="utf-8") as f:
+        return yaml.safe_load(f)
+
+
+def _flags(risk: dict, text: str) -> bool:
+    text = unicodedata.normalize("NFKC", text)
+    patterns = [re.compile(p) for p in risk["patterns"]]
+    excludes = [re.compile(p) for p in risk.get("exclude", [])]
+    for sentence in _SENTENCE.findall(text) or [text]:
+        if any(p.search(sentence) for p in patterns) and not any(x.search(sentence) for x in excludes):
+            return True
+    return False
+
+
+def test_top_level_keys(profile):
+    assert profile["schema_version"] == 1
+    for key in ("company", "mission", "vision", "values", "topics", "intents", "risks",
+                "sentiment", "stopwords", "thresholds"):
+        assert key in profile, key
+    assert profile["thresholds"] == {"min_people_figures": 5, "min_people_quotes": 10, "emerging_z": 2.0}
+
+
+@pytest.mark.parametrize("section", sorted(SECTIONS))
+def test_every_contract_code_present(profile, labels, section):
+    missing = set(labels[SECTIONS[section]]) - set(profile[section])
+    assert not missing, f"{section} lacks {sorted(missing)}"
+
+
+def test_topic_and_intent_names_follow_contract(profile, labels):
+    for section in ("topics", "intents", "risks"):
+        for code, spec in labels[section].items():
+            assert profile[section][code]["name"] == spec["ja"], (section, code)
+    for code, spec in labels["values"].items():
+        assert profile["values"][code]["name"] == spec["ja"], code
+
+
+def test_values_copied_from_example_profile(profile):
+    path = SPEC / "example_profile.yaml"
+    if not path.is_file():
+        pytest.skip("shared/spec/example_profile.yaml is not available")
+    example = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert profile["mission"] == example["mission"]
+    assert profile["vision"] == example["vision"]
+    for code, value in example["values"].items():
+        for key in ("name", "statement", "behaviours"):
+            assert profile["values"][code][key] == value[key], (code, key)
+
+
+@pytest.mark.parametrize("section,min_examples,min_rules", [
+    ("topics", 30, 5), ("intents", 30, 5), ("values", 25, 5)])
+def test_examples_and_rules_counts(profile, section, min_examples, min_rules):
+    for code, body in profile[section].items():
+        assert body.get("description") or body.get("statement"), code
+        assert len(body["examples"]) >= min_examples, f"{section}.{code}: {len(body['examples'])} examples"
+        assert min_rules <= len(body["rules"]) <= 20, f"{section}.{code}: {len(body['rules'])} rules"
+        assert all(isinstance(r, str) and r.strip() for r in body["rules"]), code
+
+
+def test_no_duplicated_examples(profile):
+    seen = Counter()
+    for section in ("topics", "intents", "values", "risks"):
+        for body in profile[section].values():
+            seen.update(unicodedata.normalize("NFKC", e).strip() for e in body["examples"])
+    dups = [t for t, n in seen.items() if n > 1]
+    assert not dups, dups[:5]
+
+
+def test_examples_are_realistic_lengths(profile):
+    for code, body in profile["topics"].items():
+        lengths = [len(e) for e in body["examples"]]
+        assert min(lengths) >= 4 and max(lengths) <= 200, code
+        if code != "other":
+            assert max(lengths) - min(lengths) >= 25, f"{code}: examples all of one length"
+
+
+def test_every_regex_compiles(profile):
+    for code, risk in profile["risks"].items():
+        assert len(risk["patterns"]) >= 5, code
+        assert len(risk["examples"]) >= 15, code
+        for pattern in risk["patterns"] + risk.get("exclude", []):
+            re.compile(pattern)
+
+
+@pytest.mark.parametrize("code", ["resignation", "harassment", "health", "legal"])
+def test_risk_patterns_flag_their_examples(profile, code):
+    risk = profile["risks"][code]
+    missed = [e for e in risk["examples"] if not _flags(risk, e)]
+    assert not missed, missed
+
+
+# Sentences each risk must NOT flag (false friends its `exclude` or narrow patterns handle).
+NOT_FLAGGED = {
+    "resignation": [
+        "辞めたいと思ったことは一度もありません。",
+        "転職は考えていません。今の現場が気に入っています。",
+        "健康のためにタバコをやめたいです。",
+        "紙の申請はやめてほしいです。",
+        "退職金の制度について教えてください。",
+        "中途で転職してきて3年目になります。",
+        "離職票の発送時期を教えてください。",
+        "この定例会議はやめませんか。",
+        "今日は18時に退社します。",
+    ],
+    "harassment": [
+        "ハラスメント防止研修を受講しました。",
+        "パワハラ研修の日程を教えてください。",
+        "製品の差別化が今期の課題です。",
+        "間違えて送信しました。無視してください。",
+        "夏のバカンスの計画を立てています。",
+        "ハラスメント相談窓口が新設されました。",
+    ],
+    "health": [
+        "境界値テストの設計を担当しています。",
+        "限界利益の計算方法を教えてください。",
+        "センサーの限界値を確認してください。",
+        "倉庫の棚が倒れたので固定してほしいです。",
+        "怪我の功名で、新しい手順が見つかりました。",
+        "メンタルヘルス研修の日程を教えてください。",
+        "健康診断の予約をしました。",
+        "限界突破をテーマにした社内コンテストを開催します。",
+    ],
+    "legal": [
+        "サービス残業はなくなりました。",
+        "残業代はきちんと支払われています。",
+        "違法駐輪への注意のお願いです。",
+        "契約更新の手続きについて教えてください。",
+        "残業代の計算方法を教えてください。",
+    ],
+}
+
+# Sentences each risk MUST flag although they are not among the profile's examples.
+FLAGGED = {
+    "resignation": ["もう辞めようかと思っています。", "契約更新はしない予定です。", "退職を考え始めました。"],
+    "harassment": ["倉庫の棚が倒れて、上司に怒鳴られました。", "セクハラを目撃しました。"],
+    "health": ["倉庫の棚が倒れて足を怪我しました。", "不眠が続いています。", "死にたいと思うことがあります。"],
+    "legal": ["偽装請負の疑いがあります。", "労働基準監督署に相談しました。", "残業代が支払われていない月があります。"],
+}
+
+
+@pytest.mark.parametrize("code", sorted(NOT_FLAGGED))
+def test_risk_false_friends_not_flagged(profile, code):
+    risk = profile["risks"][code]
+    wrong = [t for t in NOT_FLAGGED[code] if _flags(risk, t)]
+    assert not wrong, wrong
+
+
+@pytest.mark.parametrize("code", sorted(FLAGGED))
+def test_risk_unseen_cases_flagged(profile, code):
+    risk = profile["risks"][code]
+    missed = [t for t in FLAGGED[code] if not _flags(risk, t)]
+    assert not missed, missed
+
+
+def test_risk_examples_rarely_cross_flag_topic_examples(profile):
+    """Praise / question examples of topics without risk should mostly stay unflagged."""
+    texts = profile["intents"]["praise"]["examples"] + profile["intents"]["question"]["examples"]
+    flagged = [t for t in texts if any(_flags(r, t) for r in profile["risks"].values())]
+    assert len(flagged) <= 0.15 * len(texts), flagged
+
+
+def test_sentiment_lexicon(profile):
+    senti = profile["sentiment"]
+    assert len(senti["positive"]) >= 60 and len(senti["negative"]) >= 60
+    assert not set(senti["positive"]) & set(senti["negative"])
+    for word in ("ない", "ません", "ず"):
+        assert word in senti["negators"]
+    for word in ("特になし", "なし", "特にありません", "N/A"):
+        assert word in senti["filler"]
+    assert "現状満足" not in senti["filler"]
+    assert len(profile["stopwords"]) >= 30
+
+
+def test_codebook_rules_parse(profile):
+    rules = pytest.importorskip("mvvtext.classify._rules")
+    for section in ("topics", "intents", "values"):
+        for code, body in profile[section].items():
+            for rule in body["rules"]:
+                rules.parse_rule(rule)  # raises RuleSyntaxError on a bad rule
+
+
+def test_loader_accepts_profile():
+    classify = pytest.importorskip("mvvtext.classify")
+    loaded = classify.load_profile(PROFILE_PATH)
+    assert "other" in loaded.topics
+    assert len(loaded.topics) >= 16
