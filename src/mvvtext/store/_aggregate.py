@@ -97,7 +97,7 @@ def _issues(counts: pd.DataFrame, period: str, previous: str, base: list[str]) -
 def _breakdown(con: Any, period: str, key: str, topics: list[str]) -> pd.DataFrame:
     df = _to_frame(con.execute(
         """SELECT coalesce(json_extract_string(segments, '$.' || ?), '(不明)') AS seg, id, topics
-           FROM current_voices WHERE period = ?""", [f'"{key}"', period]))
+           FROM cv WHERE period = ?""", [f'"{key}"', period]))
     if df.empty:
         return pd.DataFrame()
     people = df.groupby("seg")["id"].nunique()
@@ -129,7 +129,7 @@ def _quotes(con: Any, period: str, issues: pd.DataFrame, topics: list[str], keys
 
     week = _to_frame(con.execute(
         """SELECT id, text_masked, topics, segments, sentiment, len(risks) > 0 AS risky, text_missing
-           FROM current_voices WHERE period = ? ORDER BY sentiment, id""", [period]))
+           FROM cv WHERE period = ? ORDER BY sentiment, id""", [period]))
     segs = pd.DataFrame([json.loads(s) if s else {} for s in week["segments"]], index=week.index)
     ok = pd.Series(True, index=week.index)
     for key in keys:
@@ -150,7 +150,9 @@ def _quotes(con: Any, period: str, issues: pd.DataFrame, topics: list[str], keys
 
 def collect(con: Any, period: str | None = None, *, baseline_weeks: int = BASELINE_WEEKS) -> WeeklyData:
     """Aggregate the store for one ISO week (default: the latest week with voices)."""
-    bounds = con.execute("SELECT min(period), max(period), count(*) FROM current_voices").fetchall()[0]
+    # evaluate the view once: every query below reads this snapshot
+    con.execute("CREATE OR REPLACE TEMP TABLE cv AS SELECT * FROM current_voices")
+    bounds = con.execute("SELECT min(period), max(period), count(*) FROM cv").fetchall()[0]
     if not bounds[2]:
         raise StoreError("the store holds no scored voices yet; run `mvvtext score` first.")
     first, last = bounds[0], bounds[1]
@@ -161,25 +163,25 @@ def collect(con: Any, period: str | None = None, *, baseline_weeks: int = BASELI
     counts = _to_frame(con.execute(
         """SELECT period, topic, count(*) AS n, count(*) FILTER (WHERE sentiment < 0) AS n_negative,
                   count(*) FILTER (WHERE len(risks) > 0) AS n_risk
-           FROM (SELECT period, unnest(topics) AS topic, sentiment, risks FROM current_voices)
+           FROM (SELECT period, unnest(topics) AS topic, sentiment, risks FROM cv)
            GROUP BY period, topic"""))
-    totals = _to_frame(con.execute("SELECT period, count(*) AS n FROM current_voices GROUP BY period"))
+    totals = _to_frame(con.execute("SELECT period, count(*) AS n FROM cv GROUP BY period"))
     totals = totals.set_index("period")["n"].reindex(weeks_between(first, max(last, period)), fill_value=0)
     issues = _issues(counts, period, previous, base) if not counts.empty else pd.DataFrame()
     emerging = issues[issues["emerging"]].copy() if len(issues) else pd.DataFrame()
     risk_texts = _to_frame(con.execute(
-        """SELECT id, "timestamp", risks, "primary", text_masked FROM current_voices
+        """SELECT id, "timestamp", risks, "primary", text_masked FROM cv
            WHERE period = ? AND len(risks) > 0 ORDER BY "timestamp", id""", [period]))
     trends = counts.pivot_table(index="period", columns="topic", values="n", aggfunc="sum", fill_value=0)
     trends = trends.reindex(weeks_between(first, max(last, period)), fill_value=0)
     keys = [r[0] for r in con.execute(
-        """SELECT DISTINCT unnest(json_keys(segments)) FROM current_voices WHERE period = ? ORDER BY 1""",
+        """SELECT DISTINCT unnest(json_keys(segments)) FROM cv WHERE period = ? ORDER BY 1""",
         [period]).fetchall()]
     topic_order = issues["topic"].tolist() if len(issues) else []
     breakdowns = {k: _breakdown(con, period, k, topic_order) for k in keys}
     n_period = int(totals.get(period, 0))
     values = _to_frame(con.execute(
-        f"""WITH v AS (SELECT period, unnest("values") AS value FROM current_voices
+        f"""WITH v AS (SELECT period, unnest("values") AS value FROM cv
                        WHERE period = ? OR period IN ({','.join('?' * len(base)) or "NULL"}))
             SELECT value, count(*) FILTER (WHERE period = ?) AS n, count(*) FILTER (WHERE period <> ?) AS n_base
             FROM v GROUP BY value ORDER BY n DESC""", [period, *base, period, period]))
@@ -190,6 +192,6 @@ def collect(con: Any, period: str | None = None, *, baseline_weeks: int = BASELI
     quotes = _quotes(con, period, issues, topic_order, keys)
     runs = _to_frame(con.execute("SELECT * FROM runs ORDER BY started_at DESC LIMIT 10"))
     models = [r[0] for r in con.execute(
-        "SELECT DISTINCT model_version FROM current_voices WHERE period = ? ORDER BY 1", [period]).fetchall()]
+        "SELECT DISTINCT model_version FROM cv WHERE period = ? ORDER BY 1", [period]).fetchall()]
     return WeeklyData(period, previous, base, n_period, int(totals.get(previous, 0)), issues, emerging,
                       risk_texts, trends, totals, breakdowns, values, quotes, runs, models)

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import hashlib
-import inspect
 import json
 import logging
 from pathlib import Path
@@ -69,45 +68,39 @@ def _model_version_of_dir(model: str | Path) -> str:
 
 
 def _profile_hash(profile: Any) -> str:
+    """Hash of the profile a prediction was made with ("none" when no profile was named)."""
     if profile is None:
-        try:
-            from mvvtext.classify import load_profile
-        except ImportError:
-            return "default"
-        return str(load_profile().hash)
+        return "none"
     if hasattr(profile, "hash"):
         return str(profile.hash)
     try:
         from mvvtext.classify import load_profile
-
-        return str(load_profile(profile).hash)
     except ImportError:
         return "sha256:" + _file_digest(Path(profile))[:16]
+    return str(load_profile(profile).hash)
 
 
-def _call_with_supported(fn: Callable, voices: pd.DataFrame, **kwargs: Any) -> pd.DataFrame:
-    params = inspect.signature(fn).parameters
-    accepts_any = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values())
-    return fn(voices, **{k: v for k, v in kwargs.items() if v is not None and (accepts_any or k in params)})
-
-
-def _default_scorer(profile: Any, model: str | Path | None) -> Callable[[pd.DataFrame], pd.DataFrame]:
-    """mvvtext's own classifier, imported only when a run needs it."""
+def _classify() -> Any:
     try:
         from mvvtext import classify
     except ImportError as e:
         raise ModelNotFoundError("scoring needs mvvtext.classify, which cannot be imported here; pass "
                                  "scorer=... to score_into_store.") from e
-    loaded_profile = classify.load_profile(profile) if hasattr(classify, "load_profile") else profile
-    if model is not None and hasattr(classify, "VoiceClassifier"):
-        clf = classify.VoiceClassifier.load(model)
-        if hasattr(clf, "analyze"):
-            return lambda df: _call_with_supported(clf.analyze, df)
-        return lambda df: _call_with_supported(classify.analyze, df, model=clf, classifier=clf,
-                                               profile=loaded_profile)
-    if not hasattr(classify, "analyze"):
-        raise ModelNotFoundError("mvvtext.classify has no analyze(); pass scorer=... to score_into_store.")
-    return lambda df: _call_with_supported(classify.analyze, df, profile=loaded_profile)
+    return classify
+
+
+def _wrap_classifier(clf: Any) -> Callable[[pd.DataFrame], pd.DataFrame]:
+    """A fitted VoiceClassifier → ``df -> analysed df`` through ``mvvtext.classify.analyze``."""
+    classify = _classify()
+    return lambda df: classify.analyze(df, model=clf, verbose=False)
+
+
+def _default_scorer(profile: Any, model: str | Path | None) -> tuple[Callable[[pd.DataFrame], pd.DataFrame], str]:
+    """mvvtext's own classifier (a saved model folder, or the no-label default), built once."""
+    classify = _classify()
+    prof = classify.load_profile(profile)
+    clf = classify.VoiceClassifier.load(model, profile=prof) if model is not None else classify.default_model(prof)
+    return _wrap_classifier(clf), str(prof.hash)
 
 
 def resolve_scorer(scorer: Any = None, *, profile: Any = None, model: str | Path | None = None,
@@ -115,26 +108,31 @@ def resolve_scorer(scorer: Any = None, *, profile: Any = None, model: str | Path
     """Turn what the caller passed into a :class:`ResolvedScorer`.
 
     ``scorer`` may be ``None`` (mvvtext's classifier from ``profile`` / ``model``),
-    :data:`PRECOMPUTED`, an object with ``analyze(df)`` (a fitted VoiceClassifier)
-    or any callable ``df -> analysed df``. The model version is, in this order,
-    ``model_version=``, the scorer's ``model_version`` / ``version_`` / ``model_id``
-    attribute, a digest of the ``model`` folder, or the callable's qualified name.
+    :data:`PRECOMPUTED`, a fitted ``VoiceClassifier`` (anything with ``fit`` and
+    ``predict``, run through ``mvvtext.classify.analyze``), an object with
+    ``analyze(df)``, or any callable ``df -> analysed df``. The model version is, in
+    this order, ``model_version=``, the scorer's ``model_version`` / ``version_`` /
+    ``model_id`` attribute, a digest of the ``model`` folder, or the callable's
+    qualified name.
     """
     from mvvtext._version import __version__ as mvvtext_version
 
     if isinstance(scorer, str) and scorer == PRECOMPUTED:
-        return ResolvedScorer(None, model_version or "precomputed", _profile_hash(profile) if profile else "unknown")
+        return ResolvedScorer(None, model_version or "precomputed", _profile_hash(profile))
     if scorer is None:
-        fn = _default_scorer(profile, model)
+        fn, phash = _default_scorer(profile, model)
         version = model_version or (_model_version_of_dir(model) if model is not None
                                     else f"mvvtext-{mvvtext_version}-default")
-        return ResolvedScorer(fn, version, _profile_hash(profile))
+        return ResolvedScorer(fn, version, phash)
     if hasattr(scorer, "analyze") and callable(scorer.analyze):
         fn = scorer.analyze
+    elif hasattr(scorer, "fit") and hasattr(scorer, "predict"):
+        fn = _wrap_classifier(scorer)
     elif callable(scorer):
         fn = scorer
     else:
-        raise StoreError(f"scorer must be a callable or have an analyze() method, got {type(scorer).__name__}.")
+        raise StoreError(f"scorer must be a callable, a fitted VoiceClassifier or have an analyze() method, "
+                         f"got {type(scorer).__name__}.")
     version = model_version
     for attr in ("model_version", "version_", "model_id"):
         if version is None and isinstance(getattr(scorer, attr, None), str):
@@ -144,10 +142,10 @@ def resolve_scorer(scorer: Any = None, *, profile: Any = None, model: str | Path
     if version is None:
         version = f"callable:{getattr(scorer, '__module__', '?')}.{getattr(scorer, '__qualname__', type(scorer).__name__)}"
     phash = None
-    for holder in (scorer, getattr(scorer, "profile_", None), getattr(scorer, "profile", None)):
-        if phash is None and holder is not None:
-            value = getattr(holder, "profile_hash", None) or getattr(holder, "hash", None)
-            phash = str(value) if isinstance(value, str) else None
+    for holder in (scorer, getattr(scorer, "profile_", None)):
+        value = None if holder is None else (getattr(holder, "profile_hash", None) or getattr(holder, "hash", None))
+        if phash is None and isinstance(value, str):
+            phash = value
     return ResolvedScorer(fn, version, phash or _profile_hash(profile))
 
 

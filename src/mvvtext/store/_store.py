@@ -35,6 +35,7 @@ _DDL = [
         run_id VARCHAR NOT NULL, scored_at TIMESTAMP NOT NULL, is_current BOOLEAN NOT NULL,
         PRIMARY KEY (id, content_hash, model_version, profile_hash))""",
     # the latest revision of every id, with its current prediction: what reports count
+    # (a join on each id's highest revision: cheaper than a window over the whole history)
     """CREATE OR REPLACE VIEW current_voices AS
         SELECT v.id, v.content_hash, v.revision, v.text_masked, v.text_missing, v.channel,
                v."timestamp", v.segments, v.run_id, v.scored_at,
@@ -42,9 +43,11 @@ _DDL = [
                strftime(coalesce(v."timestamp", v.scored_at), '%G-W%V') AS period,
                p.topics, p."primary", p.intent, p.sentiment, p.risks, p."values", p.scores,
                p.evidence, p.model_version, p.profile_hash
-        FROM voices v JOIN predictions p ON p.id = v.id AND p.content_hash = v.content_hash
-        WHERE p.is_current
-        QUALIFY row_number() OVER (PARTITION BY v.id ORDER BY v.revision DESC) = 1""",
+        FROM voices v
+        JOIN (SELECT id, max(revision) AS latest FROM voices GROUP BY id) m
+          ON m.id = v.id AND m.latest = v.revision
+        JOIN predictions p ON p.id = v.id AND p.content_hash = v.content_hash
+        WHERE p.is_current""",
 ]
 
 
@@ -101,6 +104,7 @@ class Store:
         with lock:
             try:
                 con = duckdb.connect(str(self.path), read_only=not write)
+                con.execute("SET enable_progress_bar = false")  # quiet under cron and in libraries
             except duckdb.Error as e:
                 raise StoreError(f"cannot open the store {self.path}: {e}") from e
             try:
