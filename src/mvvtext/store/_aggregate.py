@@ -63,6 +63,7 @@ class WeeklyData:
     quotes: dict[str, list[str]] = field(default_factory=dict)
     runs: pd.DataFrame = field(default_factory=pd.DataFrame)
     model_versions: list[str] = field(default_factory=list)
+    window: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def _issues(counts: pd.DataFrame, period: str, previous: str, base: list[str]) -> pd.DataFrame:
@@ -193,5 +194,8 @@ def collect(con: Any, period: str | None = None, *, baseline_weeks: int = BASELI
     runs = _to_frame(con.execute("SELECT * FROM runs ORDER BY started_at DESC LIMIT 10"))
     models = [r[0] for r in con.execute(
         "SELECT DISTINCT model_version FROM cv WHERE period = ? ORDER BY 1", [period]).fetchall()]
+    window = _to_frame(con.execute(
+        f"""SELECT id, week_ts, period, text_masked, text_missing, segments, topics, "primary", intent, sentiment,
+                   risks, "values" FROM cv WHERE period IN ({','.join('?' * (len(base) + 1))})""", [*base, period]))
     return WeeklyData(period, previous, base, n_period, int(totals.get(previous, 0)), issues, emerging,
-                      risk_texts, trends, totals, breakdowns, values, quotes, runs, models)
+                      risk_texts, trends, totals, breakdowns, values, quotes, runs, models, window)

@@ -27,6 +27,36 @@ def _topic_label(code: str) -> str:
     return topic_label(code)
 
 
+def rank_section(data: WeeklyData) -> tuple[pd.DataFrame, str]:
+    """The ranking layer's decomposed priority (``mvvtext.rank.rank_issues``) over the
+    week and its baseline weeks: this week against the 8 before, segments from the store.
+
+    Returns the ranked table (empty when the ranking layer is unavailable) and a note.
+    """
+    try:
+        from mvvtext.rank import rank_issues
+    except ImportError as e:
+        return pd.DataFrame(), f"mvvtext.rank is not available ({e})"
+    frame = data.window.copy()
+    if frame.empty:
+        return pd.DataFrame(), "no voices in the window"
+    segs = pd.DataFrame([json.loads(s) if s else {} for s in frame["segments"]], index=frame.index)
+    for col in segs.columns:
+        if col not in frame.columns:
+            frame[col] = segs[col].fillna("(不明)")
+    try:
+        ranked = rank_issues(frame, time="week_ts", person=None, segments=list(segs.columns), outcome=None,
+                             period="W", recent_periods=1, baseline_periods=max(len(data.baseline_weeks), 1),
+                             min_people_figures=MIN_PEOPLE_FIGURES, min_people_quotes=MIN_PEOPLE_QUOTES,
+                             min_emerging_count=EMERGING_MIN_COUNT, with_quotes=False)
+    except Exception as e:  # the report must stand on the store even if the ranking layer fails
+        logger.warning("mvvtext.rank.rank_issues failed on %s; its section is left out: %s", data.period, e)
+        return pd.DataFrame(), f"rank_issues failed: {type(e).__name__}: {e}"
+    cols = [c for c in ("rank", "topic", "label", "texts", "negative_share", "risk_texts", "trend_z", "emerging",
+                        "priority", "explanation") if c in ranked.columns]
+    return ranked[cols], "; ".join(ranked.attrs.get("notes", []))
+
+
 def alerts_dict(data: WeeklyData) -> dict[str, Any]:
     """The alerts summary a scheduler reads: emerging topics and risk-flagged texts."""
     return {
@@ -98,10 +128,13 @@ th{background:#f3f3f3}td.num{text-align:right}.emerging{background:#fff3cd}.note
 <td class="num">{{ "%.0f"|format(100 * r.share_negative) }}%</td><td class="num">{{ r.n_risk }}</td>
 <td class="num">{{ "%.1f"|format(r.priority) }}</td></tr>{% endfor %}</table>
 <p class="note">優先度 = 件数 × (0.5 + 否定的な割合) + 3 × リスク件数、に (1 + 0.25 × max(z, 0)) を掛けたもの。
-z = (今週 − ベースライン平均) / √max(分散, 平均, 1)。{{ rank_note }}</p>
+z = (今週 − ベースライン平均) / √max(分散, 平均, 1)。{{ baseline_note }}</p>
 {% for topic, qs in d.quotes.items() %}<p><b>{{ label(topic) }}</b> の声(マスク済み):</p><ul>
 {% for q in qs %}<li>{{ q }}</li>{% endfor %}</ul>{% endfor %}
 <p class="note">引用は今週 {{ min_quotes }} 件以上の声があり、書き手の属する区分がすべて {{ min_quotes }} 人以上のトピックからのみ。</p>
+
+{% if rank_table %}<h3>参考: mvvtext.rank の優先度(今週 vs 直前 {{ d.baseline_weeks|length }} 週、構成要素つき)</h3>
+{{ rank_table }}{% endif %}{% if rank_note %}<p class="note">{{ rank_note }}</p>{% endif %}
 
 <h2>2. 新たに増えている課題(emerging)</h2>
 {% if emerging %}<ul>{% for r in emerging %}<li><b>{{ r.label }}</b>: 今週 {{ r.n }} 件、ベースライン平均
@@ -143,12 +176,16 @@ def _html(data: WeeklyData) -> str:
     runs_cols = ["run_id", "kind", "status", "started_at", "n_input", "n_new", "n_revised", "n_skipped",
                  "n_duplicates", "n_backfilled", "model_version", "message"]
     runs_html = jinja2.utils.markupsafe.Markup(data.runs[[c for c in runs_cols if c in data.runs]].to_html(index=False))
+    ranked, rank_note = rank_section(data)
+    rank_html = (jinja2.utils.markupsafe.Markup(ranked.to_html(index=False, float_format=lambda v: f"{v:.2f}"))
+                 if len(ranked) else "")
     return env.from_string(_TEMPLATE).render(
         d=data, issues=issues, emerging=emerging, risks=data.risk_texts.to_dict("records"),
         chart=_trend_chart(data), breakdowns=breakdowns, values=data.values.to_dict("records"),
         runs=runs_html, label=_topic_label, generated=datetime.now().isoformat(timespec="minutes"),
         min_people=MIN_PEOPLE_FIGURES, min_quotes=MIN_PEOPLE_QUOTES, z_min=EMERGING_Z, n_min=EMERGING_MIN_COUNT,
-        rank_note=f"ベースラインは直前 {BASELINE_WEEKS} 週(空の週は 0 件として数える)。")
+        rank_table=rank_html, rank_note=rank_note,
+        baseline_note=f"ベースラインは直前 {BASELINE_WEEKS} 週(空の週は 0 件として数える)。")
 
 
 def _xlsx(data: WeeklyData, out: Path) -> None:
@@ -166,6 +203,9 @@ def _xlsx(data: WeeklyData, out: Path) -> None:
                      ).to_excel(xw, sheet_name="summary", index=False)
         plain(data.issues).to_excel(xw, sheet_name="issues", index=False)
         plain(data.emerging).to_excel(xw, sheet_name="emerging", index=False)
+        ranked, _ = rank_section(data)
+        if len(ranked):
+            plain(ranked).to_excel(xw, sheet_name="rank_components", index=False)
         plain(data.risk_texts).to_excel(xw, sheet_name="risk_texts", index=False)
         data.trends.to_excel(xw, sheet_name="trends")
         for key, table in data.breakdowns.items():
