@@ -133,7 +133,7 @@ NOT_FLAGGED = {
         "紙の申請はやめてほしいです。",
         "退職金の制度について教えてください。",
         "中途で転職してきて3年目になります。",
-        "離職票の発送時期を教えてください。",
+        "退職した先輩の業務を引き継ぎました。",
         "この定例会議はやめませんか。",
         "今日は18時に退社します。",
     ],
@@ -144,6 +144,7 @@ NOT_FLAGGED = {
         "間違えて送信しました。無視してください。",
         "夏のバカンスの計画を立てています。",
         "ハラスメント相談窓口が新設されました。",
+        "ハラスメントの相談は匿名でもできますか？",
     ],
     "health": [
         "境界値テストの設計を担当しています。",
@@ -166,8 +167,10 @@ NOT_FLAGGED = {
 
 # Sentences each risk MUST flag although they are not among the profile's examples.
 FLAGGED = {
-    "resignation": ["もう辞めようかと思っています。", "契約更新はしない予定です。", "退職を考え始めました。"],
-    "harassment": ["倉庫の棚が倒れて、上司に怒鳴られました。", "セクハラを目撃しました。"],
+    "resignation": ["もう辞めようかと思っています。", "契約更新はしない予定です。", "退職を考え始めました。",
+                    "退職の手続きについて教えてください。", "このままなら他社を考えます。"],
+    "harassment": ["倉庫の棚が倒れて、上司に怒鳴られました。", "セクハラを目撃しました。",
+                   "パワハラの相談窓口に行ったら、上司に怒鳴られたことを話すよう言われました。"],
     "health": ["倉庫の棚が倒れて足を怪我しました。", "不眠が続いています。", "死にたいと思うことがあります。"],
     "legal": ["偽装請負の疑いがあります。", "労働基準監督署に相談しました。", "残業代が支払われていない月があります。"],
 }
@@ -219,3 +222,35 @@ def test_loader_accepts_profile():
     loaded = classify.load_profile(PROFILE_PATH)
     assert "other" in loaded.topics
     assert len(loaded.topics) >= 16
+
+
+SURVEY_PATH = REPO / "models" / "training" / "survey.jsonl"
+
+
+def test_survey_training_file_is_valid(labels):
+    import json
+
+    if not SURVEY_PATH.is_file():
+        pytest.skip("models/training/survey.jsonl is not written yet")
+    topics, intents = set(labels["topics"]), set(labels["intents"])
+    risks, values = set(labels["risks"]), set(labels["values"])
+    ids, texts = set(), set()
+    lines = SURVEY_PATH.read_text(encoding="utf-8").splitlines()
+    assert len(lines) >= 400
+    for n, line in enumerate(lines, 1):
+        row = json.loads(line)
+        assert set(row) == {"id", "channel", "text", "topics", "primary", "intent",
+                            "sentiment", "risks", "values"}, n
+        assert row["id"] not in ids and row["text"] not in texts, n
+        ids.add(row["id"]); texts.add(row["text"])
+        assert row["channel"] in ("survey", "post"), n
+        assert 1 <= len(row["topics"]) <= 3 and set(row["topics"]) <= topics, n
+        assert row["primary"] in row["topics"], n
+        assert row["intent"] in intents, n
+        assert isinstance(row["sentiment"], int) and -2 <= row["sentiment"] <= 2, n
+        assert set(row["risks"]) <= risks and set(row["values"]) <= values, n
+    rows = [json.loads(line) for line in lines]
+    assert {t for r in rows for t in r["topics"]} == topics
+    assert {r["intent"] for r in rows} == intents
+    assert {x for r in rows for x in r["risks"]} == risks
+    assert {x for r in rows for x in r["values"]} == values
