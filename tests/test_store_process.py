@@ -94,7 +94,7 @@ def test_two_runs_on_one_store_wait_or_fail_clearly(tmp_path):
     synthetic_week("2026-11-09", 400, seed=1).to_csv(week_a, index=False)
     synthetic_week("2026-11-16", 300, seed=2, start_id=5000).to_csv(week_b, index=False)
 
-    first, progress = _start(tmp_path, "first", week_a, store_path, delay=0.3, batch=50)
+    first, progress = _start(tmp_path, "first", week_a, store_path, delay=0.5, batch=50)
     _wait_for_batches(progress, 1, first)
     with pytest.raises(StoreLockedError) as err:
         score_into_store(week_b, store_path, scorer=keyword_scorer)
