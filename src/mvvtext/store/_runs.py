@@ -256,7 +256,8 @@ def score_into_store(
         segs = loaded.segments or list(loaded.voices.attrs.get("mvvtext_segments", []))
         started = _now()
         run_id = f"{started:%Y%m%dT%H%M%S}-{secrets.token_hex(3)}"
-        summary = RunSummary(run_id, "score", "ok", str(store.path), started, started, model_version or "-", "-",
+        summary = RunSummary(run_id, "score", "ok", str(store.path), started, started,
+                             model_version or "(none loaded)", "-",
                              n_input=loaded.n_input, n_duplicates=loaded.n_duplicates)
 
         def get_scorer() -> ResolvedScorer:
