@@ -88,7 +88,7 @@ def test_examples_and_rules_counts(profile, section, min_examples, min_rules):
     for code, body in profile[section].items():
         assert body.get("description") or body.get("statement"), code
         assert len(body["examples"]) >= min_examples, f"{section}.{code}: {len(body['examples'])} examples"
-        assert min_rules <= len(body["rules"]) <= 20, f"{section}.{code}: {len(body['rules'])} rules"
+        assert min_rules <= len(body["rules"]) <= 15, f"{section}.{code}: {len(body['rules'])} rules"
         assert all(isinstance(r, str) and r.strip() for r in body["rules"]), code
 
 
