@@ -7,6 +7,7 @@ import pandas as pd
 from mvvtext.exceptions import InputError
 from mvvtext.rank._prepare import prepare
 from mvvtext.rank._suppress import suppress
+from mvvtext.rank._util import unique_int
 
 _MEASURES = ("texts", "people", "negative_share", "mean_sentiment", "people_share")
 
@@ -80,10 +81,10 @@ def breakdown(
     cell = t * ns + s
     texts = np.bincount(cell, minlength=k * ns).reshape(k, ns)
     person_ids = p.person[rows]
-    keys = np.unique(cell * np.int64(p.n_people) + person_ids)
+    keys = unique_int(cell * np.int64(p.n_people) + person_ids)
     people = np.bincount(keys // p.n_people, minlength=k * ns).reshape(k, ns)
     seg_ok = codes >= 0
-    seg_people = np.bincount(np.unique(codes[seg_ok] * np.int64(p.n_people) + p.person[seg_ok])
+    seg_people = np.bincount(unique_int(codes[seg_ok] * np.int64(p.n_people) + p.person[seg_ok])
                              // p.n_people, minlength=ns)
     mask, row_margin, col_margin = suppress(people, min_people_figures,
                                             None if is_period else seg_people)
@@ -92,13 +93,13 @@ def breakdown(
         total = texts.sum(axis=1).astype(float)
     elif measure == "people":
         val = people.astype(float)
-        total = np.bincount(np.unique(t * np.int64(p.n_people) + person_ids) // p.n_people,
+        total = np.bincount(unique_int(t * np.int64(p.n_people) + person_ids) // p.n_people,
                             minlength=k).astype(float)
     elif measure == "people_share":
         with np.errstate(invalid="ignore", divide="ignore"):
             val = people / seg_people[None, :]
-            known = max(len(np.unique(p.person[seg_ok])), 1)
-            total = np.bincount(np.unique(t * np.int64(p.n_people) + person_ids) // p.n_people,
+            known = max(len(unique_int(p.person[seg_ok])), 1)
+            total = np.bincount(unique_int(t * np.int64(p.n_people) + person_ids) // p.n_people,
                                 minlength=k) / known
     else:
         sv = p.sentiment[rows]

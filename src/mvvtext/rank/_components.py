@@ -5,11 +5,7 @@ import numpy as np
 import pandas as pd
 
 from mvvtext.rank._prepare import INTENTS, Prepared
-
-
-def _pair_unique(a: np.ndarray, b: np.ndarray, nb: int) -> np.ndarray:
-    """Unique (a, b) integer pairs encoded as ``a * nb + b``."""
-    return np.unique(a.astype(np.int64) * np.int64(nb) + b.astype(np.int64))
+from mvvtext.rank._util import unique_int
 
 
 def volume(p: Prepared) -> pd.DataFrame:
@@ -17,7 +13,7 @@ def volume(p: Prepared) -> pd.DataFrame:
     k = len(p.topics)
     texts = np.bincount(p.ex_topic, minlength=k)
     person = p.person[p.ex_row]
-    keys, counts = np.unique(p.ex_topic * np.int64(p.n_people) + person, return_counts=True)
+    keys, counts = unique_int(p.ex_topic * np.int64(p.n_people) + person, return_counts=True)
     tid = keys // p.n_people
     people = np.bincount(tid, minlength=k)
     repeaters = np.bincount(tid[counts >= 2], minlength=k)
@@ -90,7 +86,7 @@ def breadth(p: Prepared, min_people: int) -> pd.DataFrame:
         person = p.person[p.ex_row][ok]
         # distinct (topic, segment, person) -> people per (topic, segment)
         key = (p.ex_topic[ok] * np.int64(ns) + seg[ok]) * np.int64(p.n_people) + person
-        ts = np.unique(key) // p.n_people
+        ts = unique_int(key) // p.n_people
         cell_people = np.bincount(ts, minlength=k * ns).reshape(k, ns)
         raising = (cell_people >= min_people).sum(axis=1)
         out[f"segments_raising_{col}"] = raising

@@ -6,9 +6,9 @@ import pandas as pd
 
 from mvvtext.exceptions import InputError
 from mvvtext.rank._prepare import Prepared
+from mvvtext.rank._util import unique_int
 
-_TRUE = {1, 1.0, True, "1", "true", "True", "TRUE", "yes", "Yes"}
-_FALSE = {0, 0.0, False, "0", "false", "False", "FALSE", "no", "No"}
+_WORDS = {"1": 1.0, "1.0": 1.0, "true": 1.0, "yes": 1.0, "0": 0.0, "0.0": 0.0, "false": 0.0, "no": 0.0}
 
 
 def person_outcome(df: pd.DataFrame, column: str, p: Prepared, notes: list[str]) -> np.ndarray:
@@ -22,19 +22,18 @@ def person_outcome(df: pd.DataFrame, column: str, p: Prepared, notes: list[str])
     """
     raw = df[column]
     missing = raw.isna().to_numpy()
-    vals = np.full(len(df), np.nan)
-    bad_pos = []
-    obj = raw.to_numpy(dtype=object)
-    for i in np.flatnonzero(~missing):
-        v = obj[i]
-        v = v.strip() if isinstance(v, str) else v
-        if v in _TRUE:
-            vals[i] = 1.0
-        elif v in _FALSE:
-            vals[i] = 0.0
-        else:
-            bad_pos.append(i)
-    if bad_pos:
+    if pd.api.types.is_bool_dtype(raw.dtype) or pd.api.types.is_numeric_dtype(raw.dtype):
+        num = pd.to_numeric(raw, errors="coerce").astype(float)
+        vals = num.to_numpy(dtype=float, na_value=np.nan)
+        bad = ~missing & ~np.isin(vals, [0.0, 1.0])
+    else:
+        text = raw.astype("string").str.strip().str.lower()
+        mapped = text.map(_WORDS)
+        vals = pd.to_numeric(mapped, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+        bad = ~missing & np.isnan(vals)
+    bad_pos = np.flatnonzero(bad)
+    if len(bad_pos):
+        obj = raw.to_numpy(dtype=object)
         rows = df.index[bad_pos].tolist()
         shown = ", ".join(f"{r!r}: {obj[i]!r}" for r, i in list(zip(rows, bad_pos))[:10])
         raise InputError(
@@ -71,7 +70,7 @@ def outcome_link(p: Prepared, outcome: np.ndarray, min_people: int, z: float = 1
 
     k = len(p.topics)
     known = np.isfinite(outcome)
-    keys = np.unique(p.ex_topic * np.int64(p.n_people) + p.person[p.ex_row])
+    keys = unique_int(p.ex_topic * np.int64(p.n_people) + p.person[p.ex_row])
     tid, pid = keys // p.n_people, keys % p.n_people
     sel = known[pid]
     raised = np.bincount(tid[sel], minlength=k).astype(float)

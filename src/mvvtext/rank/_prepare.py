@@ -49,7 +49,7 @@ def as_code_list(value: Any) -> list[str]:
 def list_column(series: pd.Series) -> list[list[str]]:
     """A list column as a Python list of lists (fast path when cells are already lists)."""
     values = series.tolist()
-    if all(type(v) is list for v in values):
+    if set(map(type, values)) <= {list}:
         return values
     return [as_code_list(v) for v in values]
 
@@ -104,7 +104,7 @@ def prepare(
     n = len(df)
 
     lists = list_column(df[topic_field])
-    lengths = np.fromiter((len(v) for v in lists), dtype=np.int64, count=n)
+    lengths = np.fromiter(map(len, lists), dtype=np.int64, count=n)
     flat = np.fromiter(chain.from_iterable(lists), dtype=object, count=int(lengths.sum()))
     codes, uniques = pd.factorize(flat, sort=True) if len(flat) else (np.array([], dtype=np.int64), [])
     ex_row = np.repeat(np.arange(n, dtype=np.int64), lengths)
@@ -153,7 +153,7 @@ def prepare(
     any_risk = np.zeros(n, dtype=bool)
     if "risks" in df.columns:
         rlists = list_column(df["risks"])
-        rlen = np.fromiter((len(v) for v in rlists), dtype=np.int64, count=n)
+        rlen = np.fromiter(map(len, rlists), dtype=np.int64, count=n)
         any_risk = rlen > 0
         rflat = np.fromiter(chain.from_iterable(rlists), dtype=object, count=int(rlen.sum()))
         rrow = np.repeat(np.arange(n), rlen)

@@ -6,17 +6,18 @@ raised by at least that many people.
 """
 from __future__ import annotations
 
-from typing import Sequence
-
 import re
+from dataclasses import dataclass
+from typing import Sequence
 
 import numpy as np
 import pandas as pd
 
 from mvvtext.exceptions import InputError
 from mvvtext.rank._prepare import Prepared, list_column, prepare
+from mvvtext.rank._util import unique_int
 
-_MAX_CANDIDATES = 300
+_MAX_CANDIDATES = 200
 _MAX_CHARS = 160
 
 
@@ -60,7 +61,7 @@ def quotable_rows(df: pd.DataFrame, p: Prepared, segments: Sequence[str], min_pe
     for col in segments:
         codes, values = p.segments[col]
         valid = codes >= 0
-        size = np.bincount(np.unique(codes[valid] * np.int64(p.n_people) + p.person[valid]) // p.n_people,
+        size = np.bincount(unique_int(codes[valid] * np.int64(p.n_people) + p.person[valid]) // p.n_people,
                            minlength=len(values))
         good = np.zeros(len(df), dtype=bool)
         good[valid] = size[codes[valid]] >= min_people
@@ -69,13 +70,14 @@ def quotable_rows(df: pd.DataFrame, p: Prepared, segments: Sequence[str], min_pe
 
 
 def _typical_order(texts: list[str]) -> np.ndarray:
-    """Indices of ``texts`` sorted by cosine similarity to their TF-IDF centroid."""
+    """Indices of ``texts`` sorted by cosine similarity to their TF-IDF centroid (character bigrams)."""
     if len(texts) <= 2:
         return np.arange(len(texts))
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     try:
-        x = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 3), min_df=1, sublinear_tf=True).fit_transform(texts)
+        x = TfidfVectorizer(analyzer="char", ngram_range=(2, 2), sublinear_tf=True).fit_transform(
+            [t[:300] for t in texts])
     except ValueError:
         return np.arange(len(texts))
     centroid = np.asarray(x.mean(axis=0)).ravel()
@@ -83,19 +85,36 @@ def _typical_order(texts: list[str]) -> np.ndarray:
     return np.argsort(-np.asarray(sims).ravel(), kind="stable")
 
 
-def topic_quotes(df: pd.DataFrame, p: Prepared, topic_id: int, eligible: np.ndarray, n: int,
+@dataclass
+class QuoteSource:
+    """Per-row arrays the quote picker needs, extracted from the frame once."""
+
+    texts: np.ndarray            # masked text per row (object)
+    lengths: np.ndarray          # its length
+    primary: np.ndarray | None   # primary topic per row (object) when present
+
+    @classmethod
+    def of(cls, df: pd.DataFrame) -> "QuoteSource":
+        tm = df["text_masked"]
+        lengths = tm.astype("string").str.len().fillna(0).to_numpy(dtype=np.int64)
+        primary = df["primary"].astype("string").to_numpy(dtype=object, na_value="") \
+            if "primary" in df.columns else None
+        return cls(tm.to_numpy(dtype=object), lengths, primary)
+
+
+def topic_quotes(src: QuoteSource, p: Prepared, topic_id: int, eligible: np.ndarray, n: int,
                  kind: str, seed: int = 0) -> list[int]:
     """Row positions of up to ``n`` quotes of ``kind`` ("typical" or "severe") for one topic."""
     rows = p.ex_row[(p.ex_topic == topic_id)]
     rows = rows[eligible[rows]]
     if len(rows) == 0:
         return []
-    if "primary" in df.columns:  # texts mainly about the topic quote it best
-        main = rows[df["primary"].to_numpy(dtype=object)[rows] == p.topics[topic_id]]
+    if src.primary is not None:  # texts mainly about the topic quote it best
+        main = rows[src.primary[rows] == p.topics[topic_id]]
         if len(main) >= n:
             rows = main
-    texts_all = df["text_masked"].to_numpy(dtype=object)
-    lengths = np.fromiter((len(str(texts_all[r])) for r in rows), dtype=np.int64, count=len(rows))
+    texts_all = src.texts
+    lengths = src.lengths[rows]
     readable = rows[(lengths >= 15) & (lengths <= 600)]
     if len(readable):
         rows = readable
@@ -165,11 +184,11 @@ def quotes(
     if topic not in p.topics:
         return empty
     tid = p.topics.index(topic)
-    people = len(np.unique(p.person[p.ex_row[p.ex_topic == tid]]))
+    people = len(unique_int(p.person[p.ex_row[p.ex_topic == tid]]))
     if people < min_people_quotes:
         return empty
     eligible = quotable_rows(analyzed, p, segs, min_people_quotes)
-    pos = topic_quotes(analyzed, p, tid, eligible, n, kind)
+    pos = topic_quotes(QuoteSource.of(analyzed), p, tid, eligible, n, kind)
     idx = analyzed.index[pos]
     risks = list_column(analyzed["risks"].iloc[pos]) if "risks" in analyzed.columns else [[] for _ in pos]
     return pd.DataFrame({

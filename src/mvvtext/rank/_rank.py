@@ -13,7 +13,7 @@ from mvvtext.rank._cs import cs_portfolio
 from mvvtext.rank._labels import topic_label
 from mvvtext.rank._outcome import outcome_link, person_outcome
 from mvvtext.rank._prepare import prepare
-from mvvtext.rank._quotes import _clip, quotable_rows, topic_quotes
+from mvvtext.rank._quotes import QuoteSource, _clip, quotable_rows, topic_quotes
 from mvvtext.rank._trend import trend
 
 logger = logging.getLogger(__name__)
@@ -253,13 +253,14 @@ def _add_quotes(r, analyzed, p, segments, min_people_quotes, notes) -> None:
         notes.append("no text_masked column: no quotes (raw text is never quoted)")
     else:
         eligible = quotable_rows(analyzed, p, segments, min_people_quotes)
-        texts = analyzed["text_masked"].to_numpy(dtype=object)
+        src = QuoteSource.of(analyzed)
+        texts = src.texts
         for i, topic in enumerate(r.index):
             if r.at[topic, "people"] < min_people_quotes:
                 continue
             tid = p.topics.index(topic)
-            t = topic_quotes(analyzed, p, tid, eligible, 1, "typical")
+            t = topic_quotes(src, p, tid, eligible, 1, "typical")
             typical[i] = _clip(texts[t[0]]) if t else ""
-            s = [_clip(texts[x]) for x in topic_quotes(analyzed, p, tid, eligible, 30, "severe")]
+            s = [_clip(texts[x]) for x in topic_quotes(src, p, tid, eligible, 30, "severe")]
             severe[i] = next((x for x in s if x != typical[i]), "")
     r["quote_typical"], r["quote_severe"] = typical, severe
