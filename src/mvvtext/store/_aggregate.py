@@ -95,21 +95,32 @@ def _issues(counts: pd.DataFrame, period: str, previous: str, base: list[str]) -
     return out
 
 
+def _seg_expr(key: str) -> str:
+    """SQL for one segment's value (keys are quoted JSON paths; quotes in keys escaped)."""
+    path = '$."' + key.replace('"', '\\"') + '"'
+    return "coalesce(json_extract_string(segments, '" + path.replace("'", "''") + "'), '(不明)')"
+
+
+def _quote_ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
 def _breakdown(con: Any, period: str, key: str, topics: list[str]) -> pd.DataFrame:
-    df = _to_frame(con.execute(
-        """SELECT coalesce(json_extract_string(segments, '$.' || ?), '(不明)') AS seg, id, topics
-           FROM cv WHERE period = ?""", [f'"{key}"', period]))
-    if df.empty:
+    seg = _seg_expr(key)
+    people = con.execute(f"SELECT {seg} AS seg, count(DISTINCT id) FROM wk WHERE period = ? GROUP BY 1",
+                         [period]).df().set_index("seg").iloc[:, 0]
+    if people.empty:
         return pd.DataFrame()
-    people = df.groupby("seg")["id"].nunique()
-    ex = df.explode("topics")
-    cells = ex.groupby(["seg", "topics"])["id"].nunique().unstack(fill_value=0)
-    cells = cells.reindex(columns=[t for t in topics if t in cells.columns], fill_value=0)
+    cells = con.execute(
+        f"""SELECT seg, topic, count(DISTINCT id) AS n FROM
+            (SELECT {seg} AS seg, id, unnest(topics) AS topic FROM wk WHERE period = ?) GROUP BY 1, 2""",
+        [period]).df().pivot_table(index="seg", columns="topic", values="n", aggfunc="sum", fill_value=0)
+    cells = cells.reindex(index=people.index, columns=[t for t in topics if t in cells.columns], fill_value=0)
     small = people[people < MIN_PEOPLE_FIGURES].index
     table = cells.loc[people.index.difference(small)].astype(object)
     table.insert(0, "people", people.loc[table.index].astype(int))
     if len(small):
-        merged_people = int(df[df["seg"].isin(small)]["id"].nunique())
+        merged_people = int(people.loc[small].sum())  # each id sits in one group of a key
         if merged_people >= MIN_PEOPLE_FIGURES:
             merged = cells.loc[small].sum().astype(object)
             table.loc[f"(合算: {MIN_PEOPLE_FIGURES}人未満の{len(small)}区分)"] = [merged_people, *merged.tolist()]
@@ -126,24 +137,21 @@ def _breakdown(con: Any, period: str, key: str, topics: list[str]) -> pd.DataFra
 def _quotes(con: Any, period: str, issues: pd.DataFrame, topics: list[str], keys: list[str]) -> dict[str, list[str]]:
     """Up to 3 masked quotes for each top topic raised by 10+ voices, only from writers
     whose every segment group holds 10+ people this week (risk texts never quoted)."""
-    import json
-
-    week = _to_frame(con.execute(
-        """SELECT id, text_masked, topics, segments, sentiment, len(risks) > 0 AS risky, text_missing
-           FROM cv WHERE period = ? ORDER BY sentiment, id""", [period]))
-    segs = pd.DataFrame([json.loads(s) if s else {} for s in week["segments"]], index=week.index)
-    ok = pd.Series(True, index=week.index)
-    for key in keys:
-        if key in segs.columns:
-            sizes = week.groupby(segs[key].fillna("(不明)"))["id"].transform("nunique")
-            ok &= sizes.to_numpy() >= MIN_PEOPLE_QUOTES
     n_by_topic = issues.set_index("topic")["n"] if len(issues) else pd.Series(dtype=int)
+    wanted = [t for t in topics[:5] if n_by_topic.get(t, 0) >= MIN_PEOPLE_QUOTES]
+    if not wanted:
+        return {}
+    sizes = ", ".join(f"count(*) OVER (PARTITION BY {_seg_expr(k)}) AS n{i}" for i, k in enumerate(keys))
+    ok = " AND ".join(f"n{i} >= {MIN_PEOPLE_QUOTES}" for i in range(len(keys))) or "TRUE"
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE quotable AS
+        SELECT * FROM (SELECT id, text_masked, topics, sentiment, risks, text_missing{', ' + sizes if sizes else ''}
+                       FROM wk WHERE period = ?)
+        WHERE {ok} AND len(risks) = 0 AND NOT text_missing""", [period])
     out: dict[str, list[str]] = {}
-    for topic in topics[:5]:
-        if n_by_topic.get(topic, 0) < MIN_PEOPLE_QUOTES:
-            continue
-        mask = ok & ~week["risky"] & ~week["text_missing"] & week["topics"].map(lambda t: topic in t)
-        picked = week.loc[mask, "text_masked"].head(3).tolist()
+    for topic in wanted:
+        picked = [r[0] for r in con.execute(
+            "SELECT text_masked FROM quotable WHERE list_contains(topics, ?) ORDER BY sentiment, id LIMIT 3",
+            [topic]).fetchall()]
         if picked:
             out[topic] = picked
     return out
@@ -151,8 +159,11 @@ def _quotes(con: Any, period: str, issues: pd.DataFrame, topics: list[str], keys
 
 def collect(con: Any, period: str | None = None, *, baseline_weeks: int = BASELINE_WEEKS) -> WeeklyData:
     """Aggregate the store for one ISO week (default: the latest week with voices)."""
-    # evaluate the view once: every query below reads this snapshot
-    con.execute("CREATE OR REPLACE TEMP TABLE cv AS SELECT * FROM current_voices")
+    # evaluate the view once, light columns over the whole history; the texts of the
+    # report's window are joined back below (every query reads this one snapshot)
+    con.execute("""CREATE OR REPLACE TEMP TABLE cv AS
+        SELECT id, content_hash, period, week_ts, topics, "primary", intent, sentiment, risks, "values",
+               model_version FROM current_voices""")
     bounds = con.execute("SELECT min(period), max(period), count(*) FROM cv").fetchall()[0]
     if not bounds[2]:
         raise StoreError("the store holds no scored voices yet; run `mvvtext score` first.")
@@ -169,14 +180,19 @@ def collect(con: Any, period: str | None = None, *, baseline_weeks: int = BASELI
     totals = _to_frame(con.execute("SELECT period, count(*) AS n FROM cv GROUP BY period"))
     totals = totals.set_index("period")["n"].reindex(weeks_between(first, max(last, period)), fill_value=0)
     issues = _issues(counts, period, previous, base) if not counts.empty else pd.DataFrame()
+    marks = ",".join("?" * (len(base) + 1))
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE wk AS
+        SELECT c.*, v.text_masked, v.text_missing, v.segments, v."timestamp"
+        FROM cv c JOIN voices v ON v.id = c.id AND v.content_hash = c.content_hash
+        WHERE c.period IN ({marks})""", [*base, period])
     emerging = issues[issues["emerging"]].copy() if len(issues) else pd.DataFrame()
     risk_texts = _to_frame(con.execute(
-        """SELECT id, "timestamp", risks, "primary", text_masked FROM cv
+        """SELECT id, "timestamp", risks, "primary", text_masked FROM wk
            WHERE period = ? AND len(risks) > 0 ORDER BY "timestamp", id""", [period]))
     trends = counts.pivot_table(index="period", columns="topic", values="n", aggfunc="sum", fill_value=0)
     trends = trends.reindex(weeks_between(first, max(last, period)), fill_value=0)
     keys = [r[0] for r in con.execute(
-        """SELECT DISTINCT unnest(json_keys(segments)) FROM cv WHERE period = ? ORDER BY 1""",
+        """SELECT DISTINCT unnest(json_keys(segments)) FROM wk WHERE period = ? ORDER BY 1""",
         [period]).fetchall()]
     topic_order = issues["topic"].tolist() if len(issues) else []
     breakdowns = {k: _breakdown(con, period, k, topic_order) for k in keys}
@@ -194,8 +210,12 @@ def collect(con: Any, period: str | None = None, *, baseline_weeks: int = BASELI
     runs = _to_frame(con.execute("SELECT * FROM runs ORDER BY started_at DESC LIMIT 10"))
     models = [r[0] for r in con.execute(
         "SELECT DISTINCT model_version FROM cv WHERE period = ? ORDER BY 1", [period]).fetchall()]
-    window = _to_frame(con.execute(
-        f"""SELECT id, week_ts, period, text_masked, text_missing, segments, topics, "primary", intent, sentiment,
-                   risks, "values" FROM cv WHERE period IN ({','.join('?' * (len(base) + 1))})""", [*base, period]))
+    # the window for the ranking layer: segment values as columns, lists left as arrays
+    reserved = {"id", "week_ts", "period", "text_masked", "text_missing", "topics", "primary", "intent",
+                "sentiment", "risks", "values"}
+    seg_cols = "".join(f", {_seg_expr(k)} AS {_quote_ident(k)}" for k in keys if k not in reserved)
+    window = con.execute(
+        f"""SELECT id, week_ts, period, text_masked, text_missing, topics, "primary", intent, sentiment,
+                   risks, "values"{seg_cols} FROM wk""").df()
     return WeeklyData(period, previous, base, n_period, int(totals.get(previous, 0)), issues, emerging,
                       risk_texts, trends, totals, breakdowns, values, quotes, runs, models, window)

@@ -37,15 +37,14 @@ def rank_section(data: WeeklyData) -> tuple[pd.DataFrame, str]:
         from mvvtext.rank import rank_issues
     except ImportError as e:
         return pd.DataFrame(), f"mvvtext.rank is not available ({e})"
-    frame = data.window.copy()
+    frame = data.window
     if frame.empty:
         return pd.DataFrame(), "no voices in the window"
-    segs = pd.DataFrame([json.loads(s) if s else {} for s in frame["segments"]], index=frame.index)
-    for col in segs.columns:
-        if col not in frame.columns:
-            frame[col] = segs[col].fillna("(不明)")
+    known = {"id", "week_ts", "period", "text_masked", "text_missing", "topics", "primary", "intent", "sentiment",
+             "risks", "values"}
+    segs = [c for c in frame.columns if c not in known]
     try:
-        ranked = rank_issues(frame, time="week_ts", person=None, segments=list(segs.columns), outcome=None,
+        ranked = rank_issues(frame, time="week_ts", person=None, segments=segs, outcome=None,
                              period="W", recent_periods=1, baseline_periods=max(len(data.baseline_weeks), 1),
                              min_people_figures=MIN_PEOPLE_FIGURES, min_people_quotes=MIN_PEOPLE_QUOTES,
                              min_emerging_count=EMERGING_MIN_COUNT, with_quotes=False)
