@@ -8,8 +8,9 @@ The story the ranking should find by itself:
 
 * pay and evaluation are raised most, mostly negatively, and the people who raise
   them leave early more often (``left_early`` is drawn from that);
-* a new timesheet system goes live on 2026-09-28 (week 26): work_style inquiries
-  about 勤怠 surge from then on;
+* a new timesheet system goes live on 2026-10-05 (week 27): work_style inquiries
+  about 勤怠 surge from then on (the truth file also tags the texts about the
+  system misbehaving with environment, as labels.yaml's codebook would);
 * a rare but severe harassment cluster at the 名古屋テクノセンター site.
 """
 from __future__ import annotations
@@ -25,7 +26,7 @@ from mvvtext.demo import _texts as T
 
 START = pd.Timestamp("2026-04-06")          # a Monday
 WEEKS = 30                                   # through 2026-11-01
-ROLLOUT = pd.Timestamp("2026-09-28")        # new timesheet system goes live (week 26)
+ROLLOUT = pd.Timestamp("2026-10-05")        # new timesheet system goes live (week 27 of 30)
 HARASSMENT_SITE = "名古屋テクノセンター"
 SITES = ["東京本社", "横浜オフィス", "厚木テクニカルセンター", HARASSMENT_SITE, "大阪支店", "広島オフィス", "福岡支店"]
 SITE_P = [0.24, 0.16, 0.14, 0.15, 0.14, 0.07, 0.10]
@@ -47,6 +48,10 @@ TOPIC_P = {"pay": 0.17, "evaluation": 0.14, "procedures": 0.11, "benefits": 0.08
            "client_site": 0.08, "workload": 0.08, "work_style": 0.06, "management": 0.05,
            "environment": 0.04, "health": 0.03, "relations": 0.03, "cross_dept": 0.02,
            "communication": 0.02, "harassment": 0.01}
+
+
+# rollout texts about the system itself misbehaving are also environment (PC・ツール・システム)
+_SYSTEM_WORDS = ("エラー", "使えません", "画面", "操作", "二重入力", "アラート", "自動で")
 
 
 class _Fill(dict):
@@ -124,7 +129,7 @@ def generate(seed: int = 20260406, n_inquiries: int = 3600) -> tuple[pd.DataFram
         person = people.iloc[pi]
         p = dict(TOPIC_P)
         if ts >= ROLLOUT:
-            p["work_style"] *= 4.0
+            p["work_style"] *= 4.5
         p["harassment"] *= 9.0 if person.site == HARASSMENT_SITE else 0.25
         names = list(p)
         probs = np.array([p[t] for t in names])
@@ -146,7 +151,11 @@ def generate(seed: int = 20260406, n_inquiries: int = 3600) -> tuple[pd.DataFram
                      "channel_detail": channel, "person_id": person.person_id, "site": person.site,
                      "department": person.department, "tenure_band": person.tenure_band, "text": text,
                      "_pi": pi})
-        truth.append({"inquiry_id": f"INQ-{k + 1:05d}", "topics": "|".join(dict.fromkeys(c[0] for c in chosen)),
+        true_topics = [c[0] for c in chosen]
+        for c in chosen:
+            if c[1] == "work_style_rollout" and any(w in c[2][3] for w in _SYSTEM_WORDS):
+                true_topics.insert(true_topics.index("work_style") + 1, "environment")
+        truth.append({"inquiry_id": f"INQ-{k + 1:05d}", "topics": "|".join(dict.fromkeys(true_topics)),
                       "primary": primary, "intent": chosen[0][2][0],
                       "sentiment": min(c[2][1] for c in chosen), "risks": "|".join(risks)})
     # the outcome: people raising pay / evaluation (or saying they may quit) leave early more often

@@ -30,6 +30,7 @@ _BOILERPLATE = re.compile(
 _INTRO = re.compile(r"(〈氏名〉|〈社員番号〉|〈メール〉|〈電話〉|社員番号|常駐している|所属の).{0,20}です。?$"
                     r"|^[^、。]{2,20}の[^、。はがをにでも]{1,10}です[（(。]")
 _SENT = re.compile(r"[^。！？!?\n]+[。！？!?」]*")
+_PREFIX = re.compile(r"^(ご本人談[:：]「|内容[:：]\s*|要件[:：]\s*|相談内容\s*|用件[:：]\s*)")
 _END = re.compile(r"[。！？!?」]$")
 
 
@@ -43,8 +44,7 @@ def _clip(text: str, n: int = _MAX_CHARS) -> str:
     """The content of a text for quoting: greetings, headers and signatures dropped, then clipped."""
     raw = str(text)
     sentences = [m.group(0).strip() for line in raw.splitlines() for m in _SENT.finditer(line)]
-    for prefix in ("ご本人談：「", "内容：", "要件：", "相談内容　"):
-        sentences = [x[len(prefix):] if x.startswith(prefix) else x for x in sentences]
+    sentences = [_PREFIX.sub("", x) for x in sentences]
     content = [x for x in sentences if _content_sentence(x)]
     text = "".join(content) if content else " ".join(raw.split())
     if text.endswith("」") and text.count("「") < text.count("」"):
