@@ -1,0 +1,48 @@
+"""run_rank_command: the logic behind ``mvvtext rank`` (analysed input, so no classifier)."""
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from mvvtext.exceptions import InputError
+from mvvtext.rank import run_rank_command
+
+
+@pytest.fixture
+def analysed_csv(tmp_path):
+    rng = np.random.default_rng(0)
+    n = 400
+    topics = rng.choice(["pay", "evaluation", "benefits"], n)
+    person = rng.integers(0, 120, n)
+    df = pd.DataFrame({
+        "no": [f"Q{i}" for i in range(n)], "本文": [f"{t}の件です。" for t in topics],
+        "日時": (pd.Timestamp("2026-04-06") + pd.to_timedelta(rng.integers(0, 90, n), unit="D")).astype(str),
+        "社員": [f"E{x}" for x in person], "拠点": np.array(["東京", "大阪", "福岡"])[person % 3],
+        "退職": (person % 4 == 0).astype(int),
+        "topics": [json.dumps([t]) for t in topics], "sentiment": rng.integers(-2, 3, n),
+        "intent": "complaint", "risks": "[]", "text_masked": [f"{t}の件で困っています。確認をお願いします。" for t in topics],
+    })
+    path = tmp_path / "analysed.csv"
+    df.to_csv(path, index=False)
+    return path
+
+
+def test_run_rank_command_writes_ranking_and_reports(tmp_path, analysed_csv):
+    out = tmp_path / "ranking.csv"
+    r = run_rank_command(analysed_csv, text_col="本文", time_col="日時", person_col="社員",
+                         segment_cols=["拠点"], outcome_col="退職", id_col="no", out=out,
+                         xlsx=tmp_path / "r.xlsx")
+    written = pd.read_csv(out)
+    assert list(written["topic"]) == list(r["topic"])
+    assert set(written["topic"]) == {"pay", "evaluation", "benefits"}
+    assert written["texts"].sum() == 400
+    assert "segments_raising_拠点" in written.columns and written["outcome_lift"].notna().all()
+    assert (tmp_path / "r.xlsx").exists()
+
+
+def test_run_rank_command_names_a_missing_column(tmp_path, analysed_csv):
+    with pytest.raises(InputError, match="部署"):
+        run_rank_command(analysed_csv, text_col="本文", segment_cols=["部署"], out=tmp_path / "r.csv")
