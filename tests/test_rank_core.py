@@ -246,3 +246,22 @@ def test_explanation_and_columns_present():
                 "rate_ratio", "trend_z", "emerging", "segments_raising_site", "priority", "rank",
                 "explanation", "quote_typical", "quote_severe"]:
         assert col in r.columns, col
+
+
+def test_all_texts_empty_ranks_other_without_quotes():
+    # analyze() gives missing/empty texts primary "other" and empty masked text
+    df = frame([(f"p{i}", ["other"], 0.0, "report", [], i, "X") for i in range(12)])
+    df["text_masked"] = ""
+    r = rank_issues(df, outcome=None)
+    assert list(r["topic"]) == ["other"] and r.loc[0, "texts"] == 12
+    assert r.loc[0, "quote_typical"] == "" and r.loc[0, "quote_severe"] == ""
+    assert np.isfinite(r.loc[0, "priority"])
+
+
+def test_parquet_style_array_cells(small):
+    df = small.copy()
+    df["topics"] = [np.array(t, dtype=object) for t in df["topics"]]
+    df["risks"] = [np.array(t, dtype=object) for t in df["risks"]]
+    a = rank_issues(df, outcome=None, min_people_figures=1, with_quotes=False)
+    b = rank_issues(small, outcome=None, min_people_figures=1, with_quotes=False)
+    pd.testing.assert_frame_equal(a, b)
