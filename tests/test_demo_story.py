@@ -26,7 +26,7 @@ def truth_ranked(demo):
     truth = load_demo_truth()
     a = demo.merge(truth, on="inquiry_id", validate="1:1")
     # a crude stand-in for masking, enough for these tests (the real masker is mvvtext.text)
-    a["text_masked"] = (a["text"].str.replace(r"[\w.]+@[\w.-]+", "〈メール〉", regex=True)
+    a["text_masked"] = (a["text"].str.replace(r"[A-Za-z0-9.]+@[A-Za-z0-9.-]+", "〈メール〉", regex=True)
                         .str.replace(r"0\d0-\d{4}-\d{4}", "〈電話〉", regex=True)
                         .str.replace(r"MG-\d{6}", "〈社員番号〉", regex=True))
     r = rank_issues(a, time="received_at", person="person_id", segments=SEGMENTS, outcome="left_early")

@@ -177,3 +177,18 @@ def test_permutation_invariance():
     cols = [c for c in a.columns if c not in ("explanation",)]
     pd.testing.assert_frame_equal(a[cols].reset_index(drop=True), b[cols].reset_index(drop=True))
     assert not any(itertools.starmap(lambda x, y: x != y, zip(a["explanation"], b["explanation"])))
+
+
+def test_quote_excerpt_drops_letter_furniture_and_leftover_contact_data():
+    from mvvtext.rank._quotes import _clip
+
+    text = ("件名:給与明細について\nお疲れさまです。品質保証部 〈氏名〉(MG-432039)です。\n"
+            "今月の残業代が足りません。連絡は090-1234-5678かtaro.y@example.co.jpまでお願いします。\n"
+            "よろしくお願いいたします。\n--\n〈氏名〉\nTEL: 03-1234-5678")
+    q = _clip(text)
+    assert q.startswith("今月の残業代が足りません。")
+    assert "MG-432039" not in q and "090-1234" not in q and "taro" not in q and "03-1234" not in q
+    assert "〈電話〉" in q and "〈メール〉" in q
+    assert "件名" not in q and "よろしく" not in q
+    assert _clip("内容:上司を変更してもらうことはできるのでしょうか。") == "上司を変更してもらうことはできるのでしょうか。"
+    assert len(_clip("長い" * 500)) == 160

@@ -30,12 +30,20 @@ _BOILERPLATE = re.compile(
 _INTRO = re.compile(r"(〈氏名〉|〈社員番号〉|〈メール〉|〈電話〉|社員番号|常駐している|所属の).{0,20}です。?$"
                     r"|^[^、。]{2,20}の[^、。はがをにでも]{1,10}です[（(。]")
 _SENT = re.compile(r"[^。！？!?\n]+[。！？!?」]*")
+# defence in depth: contact data and bare ids that upstream masking may have missed
+_SCRUB = (
+    (re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"), "〈メール〉"),
+    (re.compile(r"(?<!\d)0\d{1,4}[-(（ ]?\d{1,4}[-)） ]?\d{3,4}(?!\d)"), "〈電話〉"),
+    (re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{1,4}-?\d{4,10}(?![A-Za-z0-9])"), "〈社員番号〉"),
+)
+_SELF_INTRO = re.compile(r"[(（][^)）]*〈社員番号〉[)）]です|^[^。]{0,30}〈社員番号〉[^。]{0,5}です")
 _PREFIX = re.compile(r"^(ご本人談[:：]「|内容[:：]\s*|要件[:：]\s*|相談内容\s*|用件[:：]\s*)")
 _END = re.compile(r"[。！？!?」]$")
 
 
 def _content_sentence(x: str) -> bool:
-    if len(x) < 10 or _BOILERPLATE.search(x) or _INTRO.search(x) or ("社員番号" in x and len(x) < 60):
+    if (len(x) < 10 or _BOILERPLATE.search(x) or _INTRO.search(x) or _SELF_INTRO.search(x)
+            or ("社員番号" in x and len(x) < 60)):
         return False
     return bool(_END.search(x)) or len(x) >= 30
 
@@ -43,6 +51,8 @@ def _content_sentence(x: str) -> bool:
 def _clip(text: str, n: int = _MAX_CHARS) -> str:
     """The content of a text for quoting: greetings, headers and signatures dropped, then clipped."""
     raw = str(text)
+    for pattern, placeholder in _SCRUB:
+        raw = pattern.sub(placeholder, raw)
     sentences = [m.group(0).strip() for line in raw.splitlines() for m in _SENT.finditer(line)]
     sentences = [_PREFIX.sub("", x) for x in sentences]
     content = [x for x in sentences if _content_sentence(x)]
