@@ -105,6 +105,20 @@ def write_html_report(
         if cols:
             period_range = f"{str(cols[0]).split('/')[0]} 〜 {str(cols[-1]).split('/')[-1]}"
     breakdowns = []
+    first = next((s for s in segments if s in analyzed.columns), None)
+    if first and "risks" in analyzed.columns:
+        from mvvtext.rank._labels import RISK_JA
+
+        risk = breakdown(analyzed, by=first, topic_field="risks", person=person, measure="people",
+                         min_people_figures=k)
+        if len(risk):
+            sup = risk.attrs["suppressed"]
+            risk.index = [RISK_JA.get(t, t) for t in risk.index]
+            sup.index = risk.index
+            name = _SEG_JA.get(first, first)
+            breakdowns.append({"title": f"リスクの所在：{name}別の人数",
+                               "chart": _charts.heatmap(risk, f"リスク × {name}（リスクを含む声を上げた人数）"),
+                               "notes": [n for n in risk.attrs.get("notes", []) if "no topic" not in n]})
     for seg in segments:
         if seg not in analyzed.columns:
             continue
