@@ -149,7 +149,7 @@ def phase(name: str, workdir: Path, n_prefill: int, n_new: int) -> dict:
     elif name in ("score", "rerun"):
         s = score_into_store(export, store_path, scorer=fast_scorer, segments=["site"], batch_size=10_000,
                              verbose=False)
-        result.update(n_new=s.n_new, n_skipped=s.n_skipped)
+        result.update(n_new=s.n_new, n_skipped=s.n_skipped, run_seconds=round(s.seconds, 2))
     elif name == "report":
         weekly_report(store_path, out=workdir / "report.html", alerts_path=workdir / "alerts.json")
         result["html_s"] = round(time.perf_counter() - t0, 2)

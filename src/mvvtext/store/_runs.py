@@ -251,10 +251,10 @@ def score_into_store(
         # fail fast on a locked store, before reading the export or loading a model
         StoreLock(store.path, wait=store.wait if wait is None else wait, holder={"command": "score (check)"}
                   ).acquire().release()
+        started = _now()
         loaded = load_input(input, store=store, text=text, id=id, channel=channel, timestamp=timestamp,
                             segments=segments, sheet=sheet)
         segs = loaded.segments or list(loaded.voices.attrs.get("mvvtext_segments", []))
-        started = _now()
         run_id = f"{started:%Y%m%dT%H%M%S}-{secrets.token_hex(3)}"
         summary = RunSummary(run_id, "score", "ok", str(store.path), started, started,
                              model_version or "(none loaded)", "-",
