@@ -7,7 +7,6 @@ import json
 import logging
 import secrets
 import sys
-import time
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
