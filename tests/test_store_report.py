@@ -147,3 +147,10 @@ def test_ranking_layer_section_over_week_and_baseline(history):
     assert set(data.window["period"]) == {"2026-W48", *data.baseline_weeks}
     ranked, _ = rank_section(data)
     assert ranked["topic"].iloc[0] == "workload" and bool(ranked["emerging"].iloc[0])
+
+
+def test_cli_rescore_with_missing_model_is_an_error(history, tmp_path, capsys):
+    args = _parse(["rescore", "--store", str(history.path), "--model", str(tmp_path / "no-such-model")])
+    assert args.func(args) == EXIT_ERROR
+    assert "no-such-model" in capsys.readouterr().err
+    assert set(history.predictions()["model_version"]) == {"kw-1"}

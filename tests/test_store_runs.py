@@ -253,3 +253,11 @@ def test_rerun_of_scored_week_loads_no_model(tmp_path, week, monkeypatch):
     monkeypatch.setattr(runs, "resolve_scorer", boom)
     summary = score_into_store(week, store)  # default scorer: never built
     assert summary.n_skipped == 40 and summary.status == "ok"
+
+
+def test_log_file_gets_the_run_summary_and_no_progress_bar_off_a_tty(tmp_path, week, capsys):
+    log = tmp_path / "run.log"
+    summary = score_into_store(week, tmp_path / "s.duckdb", scorer=keyword_scorer, log_file=log)
+    text = log.read_text(encoding="utf-8")
+    assert summary.run_id in text and "40 new" in text
+    assert "scoring" not in capsys.readouterr().err  # stderr is not a terminal under pytest: no bar
