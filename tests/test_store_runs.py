@@ -261,3 +261,12 @@ def test_log_file_gets_the_run_summary_and_no_progress_bar_off_a_tty(tmp_path, w
     text = log.read_text(encoding="utf-8")
     assert summary.run_id in text and "40 new" in text
     assert "scoring" not in capsys.readouterr().err  # stderr is not a terminal under pytest: no bar
+
+
+def test_run_with_another_model_than_the_history_says_so(tmp_path):
+    store = Store(tmp_path / "s.duckdb")
+    score_into_store(synthetic_week("2026-11-09", 10, seed=1), store, scorer=keyword_scorer)
+    later = score_into_store(synthetic_week("2026-11-16", 10, seed=2, start_id=50), store, scorer=keyword_scorer,
+                             model_version="kw-9")
+    assert "kw-1" in later.message and "rescore" in later.message
+    assert set(store.current()["model_version"]) == {"kw-1", "kw-9"}

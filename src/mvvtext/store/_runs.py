@@ -326,8 +326,16 @@ def _score_new(con: Any, voices: pd.DataFrame, get_scorer: Callable[[], Resolved
             _insert_batch(con, batch, analysed, scorer, summary.run_id, summary.started_at, segments,
                           with_voices=True, current=True)
             bar.update(len(batch))
-    summary.finished_at = _now()
     if not len(todo):
         summary.message = "every text was already scored; nothing new"
+    else:
+        others = [r[0] for r in con.execute(
+            "SELECT DISTINCT model_version FROM predictions WHERE is_current AND model_version <> ?",
+            [scorer.model_version]).fetchall()]
+        if others:
+            summary.message = (f"note: older texts are scored by {', '.join(others[:3])}; to compare like with "
+                               f"like, re-score them (`mvvtext rescore`) or score with that model")
+            logger.warning("%s", summary.message)
+    summary.finished_at = _now()
     _record_run(con, summary, *source)
     con.execute("COMMIT")
