@@ -111,7 +111,8 @@ def priority_matrix(ranking: pd.DataFrame) -> str:
             off = np.sqrt(sz) / 2 + 3  # bubble radius in points, plus a gap
             texts.append(ax.annotate(_label(x), (x["negative_share"], 100 * x["share"]), fontsize=8,
                                      xytext=(-off if right else off, 0), textcoords="offset points",
-                                     ha="right" if right else "left", va="center"))
+                                     ha="right" if right else "left", va="center",
+                                     bbox={"boxstyle": "round,pad=0.1", "fc": "white", "alpha": 0.75, "lw": 0}))
         _nudge(ax, texts)
         lo, hi = r["negative_share"].min(), r["negative_share"].max()
         pad = max(0.05, 0.08 * (hi - lo))
@@ -125,20 +126,24 @@ def priority_matrix(ranking: pd.DataFrame) -> str:
     return to_png(fig)
 
 
-def _nudge(ax, texts) -> None:
-    """Move overlapping labels apart vertically (simple, deterministic)."""
+def _nudge(ax, texts, pad: float = 1.0) -> None:
+    """Move overlapping labels apart vertically (deterministic, bottom-up)."""
     fig = ax.figure
     fig.canvas.draw()
-    placed = []
+    placed: list = []
     for t in sorted(texts, key=lambda t: t.get_window_extent().y0):
         bb = t.get_window_extent()
         shift = 0.0
-        for other in placed:
-            if bb.x1 > other.x0 and bb.x0 < other.x1 and bb.y0 + shift < other.y1 and bb.y1 + shift > other.y0:
-                shift = other.y1 - bb.y0 + 1
+        for _ in range(len(placed) + 1):
+            hit = [o for o in placed if bb.x1 > o.x0 and bb.x0 < o.x1
+                   and bb.y0 + shift < o.y1 + pad and bb.y1 + shift > o.y0 - pad]
+            if not hit:
+                break
+            shift = max(o.y1 for o in hit) + pad - bb.y0
         if shift:
             x, y = t.get_position()
             t.set_position((x, y + shift * 72 / fig.dpi))
+            fig.canvas.draw()
             bb = t.get_window_extent()
         placed.append(bb)
 
