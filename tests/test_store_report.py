@@ -154,3 +154,11 @@ def test_cli_rescore_with_missing_model_is_an_error(history, tmp_path, capsys):
     assert args.func(args) == EXIT_ERROR
     assert "no-such-model" in capsys.readouterr().err
     assert set(history.predictions()["model_version"]) == {"kw-1"}
+
+
+@pytest.mark.parametrize("period", ["2026-W30", "2026-W52"])
+def test_week_without_voices_gives_an_empty_report_not_an_error(history, tmp_path, period):
+    alerts = tmp_path / "a.json"
+    weekly_report(history, period=period, out=tmp_path / "r.html", alerts_path=alerts)
+    data = json.loads(alerts.read_text(encoding="utf-8"))
+    assert data["period"] == period and data["n_voices"] == 0 and data["emerging"] == []
