@@ -265,3 +265,15 @@ def test_parquet_style_array_cells(small):
     a = rank_issues(df, outcome=None, min_people_figures=1, with_quotes=False)
     b = rank_issues(small, outcome=None, min_people_figures=1, with_quotes=False)
     pd.testing.assert_frame_equal(a, b)
+
+
+def test_primary_as_topic_field_and_string_times(small):
+    df = small.copy()
+    df["primary"] = [t[0] for t in df["topics"]]
+    df["timestamp"] = df["timestamp"].dt.strftime("%Y/%m/%d %H:%M")
+    r = rank_issues(df, topic_field="primary", outcome=None, min_people_figures=1).set_index("topic")
+    assert r.loc["pay", "texts"] == 3 and r.loc["evaluation", "texts"] == 1
+    df.loc[1, "timestamp"] = "not a date"
+    with pytest.raises(InputError) as e:
+        rank_issues(df, outcome=None)
+    assert e.value.column == "timestamp" and e.value.rows == [1]
