@@ -125,6 +125,7 @@ def test_quotes_are_masked_and_respect_thresholds():
     assert set(df.loc[q.index, "site"]) <= {"A", "B", "C", "D"}   # never from the 3-person site
     # harassment raised by fewer than 10 people: no quotes
     assert quotes(df, "harassment", min_people_quotes=10).empty
+    assert q["quote"].is_unique
     sev = quotes(df, "pay", n=2, kind="severe")
     assert (sev["sentiment"] == -2).all()
     with pytest.raises(InputError, match="text_masked"):

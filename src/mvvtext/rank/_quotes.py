@@ -198,7 +198,15 @@ def quotes(
     if people < min_people_quotes:
         return empty
     eligible = quotable_rows(analyzed, p, segs, min_people_quotes)
-    pos = topic_quotes(QuoteSource.of(analyzed), p, tid, eligible, n, kind)
+    src = QuoteSource.of(analyzed)
+    pos, seen = [], set()
+    for r in topic_quotes(src, p, tid, eligible, max(10 * n, 30), kind):
+        text = _clip(src.texts[r])
+        if text not in seen:  # the same words from several rows are one quote
+            seen.add(text)
+            pos.append(r)
+        if len(pos) == n:
+            break
     idx = analyzed.index[pos]
     risks = list_column(analyzed["risks"].iloc[pos]) if "risks" in analyzed.columns else [[] for _ in pos]
     return pd.DataFrame({
