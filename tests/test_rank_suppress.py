@@ -69,7 +69,7 @@ def _analysed(seed=0, n=600):
         "intent": "complaint", "risks": [[] for _ in range(n)],
         "timestamp": pd.Timestamp("2026-01-05") + pd.to_timedelta(rng.integers(0, 70, n), unit="D"),
         "text": [f"山田太郎です。{t}の件で相談があります。番号{i}" for i, t in enumerate(topics)],
-        "text_masked": [f"〈氏名〉です。{t}の件で相談があります。番号{i}" for i, t in enumerate(topics)],
+        "text_masked": [f"〈氏名〉です。{t}の件で相談があります。受付番号は{i}番です。" for i, t in enumerate(topics)],
     })
 
 
