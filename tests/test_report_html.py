@@ -74,3 +74,16 @@ def test_xlsx_report_sheets(tmp_path, analysed, ranking):
     assert set(q["kind"]) == {"typical", "severe"}
     assert set(q["topic"]) <= set(ranking["topic"])
     assert "harassment" not in set(q["topic"]) or ranking.set_index("topic").loc["harassment", "people"] >= 10
+
+
+def test_html_report_with_cs_portfolio(tmp_path, analysed):
+    rng = np.random.default_rng(2)
+    df = analysed.copy()
+    for t in ("pay", "evaluation", "work_style"):
+        df[f"q_{t}"] = rng.integers(1, 6, len(df)).astype(float)
+    df["q_overall"] = df["q_pay"] * 0.8 + rng.normal(0, 0.5, len(df))
+    r = rank_issues(df, segments=["site"], satisfaction_items={t: f"q_{t}" for t in ("pay", "evaluation", "work_style")},
+                    overall="q_overall")
+    html = write_html_report(r, df, tmp_path / "cs.html").read_text("utf-8")
+    assert "重要度 × 満足度" in html
+    assert html.count("data:image/png;base64,") >= 5
