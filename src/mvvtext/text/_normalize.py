@@ -22,8 +22,9 @@ _INVISIBLE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff\u00ad]"
 _SPACES = re.compile(r"[ \t\u00a0\u3000]+")
 _NEWLINES = re.compile(r" *\n[ \n]*")
 # Dashes NFKC leaves alone; they appear inside phone numbers and ranges.
-_DASHES = str.maketrans({"\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-",
-                         "\u2014": "-", "\u2015": "-", "\u2212": "-"})
+_DASHES = re.compile("[\u2010-\u2015\u2212]")
+# One cheap test decides whether the regex clean-ups are needed at all.
+_NEEDS_CLEANUP = re.compile(r"[\x00-\x1f\x7f-\xa0\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u3000\ufeff]| {2}|^ | $")
 
 
 def _is_missing(text: object) -> bool:
@@ -71,12 +72,13 @@ def normalize(text: object, *, mask: bool = False, keep_newlines: bool = True) -
     if not isinstance(text, str):
         text = str(text)
     text = unicodedata.normalize("NFKC", text)
-    text = text.translate(_DASHES)
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = _CONTROL.sub("", text)
-    text = _INVISIBLE.sub("", text)
-    text = _SPACES.sub(" ", text)
-    text = _NEWLINES.sub("\n", text).strip()
+    text = _DASHES.sub("-", text)
+    if _NEEDS_CLEANUP.search(text):
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+        text = _CONTROL.sub("", text)
+        text = _INVISIBLE.sub("", text)
+        text = _SPACES.sub(" ", text)
+        text = _NEWLINES.sub("\n", text).strip()
     if not keep_newlines:
         text = text.replace("\n", " ")
     if mask:

@@ -254,21 +254,34 @@ class Tokenizer:
                 out.append(Token(m.surface(), m.normalized_form(), m.dictionary_form(), p[0], p))
         return out
 
+    @cached_property
+    def _form_getter(self):
+        from sudachipy import Morpheme
+
+        return {"normalized": Morpheme.normalized_form, "dictionary": Morpheme.dictionary_form,
+                "surface": Morpheme.surface}[self.form]
+
     def _content(self, text: str) -> list[str]:
-        keep, stop, tok = self._keep_pos, self._stopset, self._sudachi
-        n_keep = len(keep)
+        # Hot loop: unbound Morpheme methods and a POS-id table avoid per-token
+        # attribute look-ups and POS tuple creation.
+        from sudachipy import Morpheme
+
+        keep, stop, tokenize = self._keep_pos, self._stopset, self._sudachi.tokenize
+        form, pos_id = self._form_getter, Morpheme.part_of_speech_id
         out: list[str] = []
-        getter = {"normalized": "normalized_form", "dictionary": "dictionary_form", "surface": "surface"}[self.form]
-        for piece in self._pieces(text):
-            for m in tok.tokenize(piece):
-                pid = m.part_of_speech_id()
-                if pid < n_keep and keep[pid]:
-                    w = getattr(m, getter)()
-                    if w not in stop:
-                        out.append(w)
-                elif pid >= n_keep:  # a POS added by a user dictionary after the table was built
-                    del self.__dict__["_keep_pos"]
-                    return self._content(text)
+        append = out.append
+        try:
+            for piece in self._pieces(text):
+                for m in tokenize(piece):
+                    if keep[pos_id(m)]:
+                        w = form(m)
+                        if w not in stop:
+                            append(w)
+        except IndexError:  # a POS id beyond the table (added by a user dictionary): rebuild it
+            del self.__dict__["_keep_pos"]
+            if len(self._keep_pos) == len(keep):
+                raise
+            return self._content(text)
         return out
 
     def content_words(self, text: str) -> list[str]:
