@@ -234,17 +234,20 @@ def find_personal_data(
         taken[start:end] = b"\x01" * (end - start)
         found.append(PersonalDataSpan(kind, start, end))
 
-    for m in _URL.finditer(text):
+    has_digit = _DIGIT.search(text) is not None
+    # cheap guards: most answers hold no URL, address or number at all
+    urls = _URL.finditer(text) if ("://" in text or "www." in text) else ()
+    for m in urls:
         end = m.end()
         while end > m.start() and text[end - 1] in ".,)!?;:'":
             end -= 1
         add("url", m.start(), end)
-    for m in _EMAIL.finditer(text):
+    for m in (_EMAIL.finditer(text) if ("@" in text or "＠" in text) else ()):
         add("email", m.start(), m.end())
-    if employee_id_pattern:
+    if employee_id_pattern and (has_digit or employee_id_pattern != DEFAULT_EMPLOYEE_ID_PATTERN):
         for m in _compile(employee_id_pattern).finditer(text):
             add("employee_id", m.start(), m.end())
-    for m in _PHONE.finditer(text):
+    for m in (_PHONE.finditer(text) if has_digit else ()):
         if _phone_ok(m.group()):
             start = m.start()
             if text[start] in "(（" and not any(c in m.group() for c in ")）"):
