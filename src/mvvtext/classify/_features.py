@@ -46,10 +46,10 @@ class TextFeatures(TransformerMixin, BaseEstimator):
 
     def fit(self, X, y=None, embeddings=None) -> "TextFeatures":
         X = list(X)
-        self.word_ = TfidfVectorizer(analyzer=sudachi_words, sublinear_tf=True, min_df=1,
+        self.word_ = TfidfVectorizer(analyzer=sudachi_words, sublinear_tf=True, min_df=2, max_features=30000,
                                      dtype=np.float32).fit(X)
         self.char_ = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True, min_df=2,
-                                     max_features=60000, dtype=np.float32).fit(X)
+                                     max_features=30000, dtype=np.float32).fit(X)
         self.embedding_dim_ = 0 if embeddings is None else int(np.asarray(embeddings).shape[1])
         return self
 

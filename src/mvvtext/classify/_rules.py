@@ -191,6 +191,8 @@ class CompiledRule:
             return out
         single, forms = self._forms[node.text]
         if single:
+            if single.isdisjoint(doc.forms):
+                return []
             out = [i for i, (n, d) in enumerate(zip(doc.norm, doc.dict_form)) if n in single or d in single]
             out += [i for i, piece in doc.sub if piece in single]
             return out
@@ -273,14 +275,20 @@ class RuleClassifier(ClassifierMixin, BaseEstimator):
     def match(self, X: Sequence[str]) -> list[dict[str, list[str]]]:
         """For each text, code -> the rule texts that matched."""
         self._check()
+        cache = self.__dict__.setdefault("_match_cache", {})
         out = []
         for text in _normalized(X):
-            doc = analyse(text)
-            hits = {}
-            for code, rules in self.rules_.items():
-                matched = [r.rule for r in rules if r(doc)]
-                if matched:
-                    hits[code] = matched
+            hits = cache.get(text)
+            if hits is None:
+                doc = analyse(text)
+                hits = {}
+                for code, rules in self.rules_.items():
+                    matched = [r.rule for r in rules if r(doc)]
+                    if matched:
+                        hits[code] = matched
+                if len(cache) > 50_000:
+                    cache.clear()
+                cache[text] = hits
             out.append(hits)
         return out
 

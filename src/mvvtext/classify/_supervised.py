@@ -168,7 +168,7 @@ class SupervisedClassifier(ClassifierMixin, BaseEstimator):
                     if Y.shape[1] == 0:
                         continue
                     head = OneVsRestClassifier(LogisticRegression(C=self.C, class_weight="balanced",
-                                                                  max_iter=2000))
+                                                                  solver="liblinear"))
                     self.thresholds_[field] = self._cv_threshold(head, Xm, Y, field)
                     self.heads_[field] = head.fit(Xm, Y)
                     self.binarizers_[field] = mlb
@@ -177,7 +177,7 @@ class SupervisedClassifier(ClassifierMixin, BaseEstimator):
                     labels = col.astype(str).to_numpy()
                     if len(set(labels)) < 2:
                         continue
-                    head = LogisticRegression(C=self.C, class_weight="balanced", max_iter=2000)
+                    head = OneVsRestClassifier(LogisticRegression(C=self.C, class_weight="balanced", solver="liblinear"))
                     self.heads_[field] = head.fit(Xm, labels)
                     self.classes_[field] = np.array(head.classes_, dtype=object)
                 else:

@@ -26,6 +26,7 @@ class Analysis:
     pos: tuple[str, ...]
     begin: tuple[int, ...]
     sub: tuple[tuple[int, str], ...]
+    forms: frozenset = frozenset()
 
     def position_of_char(self, offset: int) -> int:
         """Index of the token that holds character ``offset``."""
@@ -52,7 +53,7 @@ def _sudachi():
 def analyse(text: str) -> Analysis:
     """Analyse an already-normalised text with Sudachi (split mode C, with A pieces)."""
     if not text:
-        return Analysis("", (), (), (), (), ())
+        return Analysis("", (), (), (), (), (), frozenset())
     tok, modes = _sudachi()
     norm, dict_form, pos, begin, sub = [], [], [], [], []
     # Sudachi refuses inputs over ~49,000 bytes: analyse long texts in chunks
@@ -69,7 +70,8 @@ def analyse(text: str) -> Analysis:
                 pieces = m.split(modes.A)
                 if len(pieces) > 1:
                     sub.extend((i, p.normalized_form()) for p in pieces)
-    return Analysis(text, tuple(norm), tuple(dict_form), tuple(pos), tuple(begin), tuple(sub))
+    forms = frozenset({*norm, *dict_form, *(piece for _, piece in sub)})
+    return Analysis(text, tuple(norm), tuple(dict_form), tuple(pos), tuple(begin), tuple(sub), forms)
 
 
 def term_forms(term: str) -> tuple[str, ...]:

@@ -192,3 +192,26 @@ class VoiceClassifier(BaseEstimator):
         from mvvtext.classify._decide import decide
 
         return decide(self, texts, emb)
+
+    # ------------------------------------------------------------------ persistence
+    def save(self, path) -> "VoiceClassifier":
+        """Save to a folder: ``config.json`` + ``heads.skops`` (no pickle). Returns ``self``."""
+        from mvvtext.classify._persist import save_model
+
+        save_model(self, path)
+        return self
+
+    @classmethod
+    def load(cls, path, profile=None, embedder=None) -> "VoiceClassifier":
+        """Load a saved model; ``profile`` must be the profile it was trained with (``None``: default).
+
+        Raises
+        ------
+        ModelNotFoundError
+            The folder or one of its files is missing.
+        ModelMismatchError
+            The model was trained with another profile or embedding backend.
+        """
+        from mvvtext.classify._persist import load_model
+
+        return load_model(path, profile=profile, embedder=embedder)

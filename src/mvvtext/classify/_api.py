@@ -1,0 +1,210 @@
+"""The functions behind ``mvvtext analyze / train / evaluate``."""
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from mvvtext.classify._data import read_labelled, training_dir
+from mvvtext.classify._profile import load_profile
+from mvvtext.classify._voice import VoiceClassifier
+from mvvtext.exceptions import InputError, ModelMismatchError, ModelNotFoundError
+
+logger = logging.getLogger(__name__)
+MULTI = ("topics", "values", "risks")
+
+
+def _cache_root() -> Path:
+    root = os.environ.get("MVVTEXT_CACHE_DIR")
+    if root:
+        return Path(root)
+    return Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "mvvtext"
+
+
+def default_model(profile=None, embedder="auto") -> VoiceClassifier:
+    """The no-label model for ``profile``: fitted on its examples + shipped texts, cached on disk.
+
+    The cache key covers the mvvtext version, the profile hash, the shipped
+    training files and the embedding backend, so any change refits.
+    """
+    from mvvtext._version import __version__
+    from mvvtext.embed import get_embedder
+
+    prof = load_profile(profile)
+    backend = get_embedder(embedder)
+    key = hashlib.sha256()
+    key.update(f"{__version__}|{prof.hash}|{None if backend is None else backend.model_id}".encode())
+    for f in sorted(training_dir().glob("*.jsonl")):
+        key.update(f.name.encode())
+        key.update(f.read_bytes())
+    folder = _cache_root() / "default-models" / key.hexdigest()[:24]
+    if (folder / "config.json").is_file():
+        try:
+            return VoiceClassifier.load(folder, profile=prof, embedder=backend)
+        except (ModelNotFoundError, ModelMismatchError, ValueError) as e:
+            logger.warning("ignoring unreadable cached default model %s (%s); refitting", folder, e)
+    logger.info("fitting the default model on the profile examples and shipped training texts")
+    vc = VoiceClassifier(profile=prof, embedder=backend).fit()
+    try:
+        vc.save(folder)
+    except OSError as e:  # read-only home: keep going without the cache
+        logger.warning("could not cache the default model in %s: %s", folder, e)
+    return vc
+
+
+def _resolve_model(model, profile, embedder) -> VoiceClassifier:
+    if isinstance(model, VoiceClassifier):
+        if not hasattr(model, "supervised_"):
+            return model.fit()
+        return model
+    if model is None:
+        return default_model(profile, embedder)
+    if isinstance(model, (str, Path)):
+        return VoiceClassifier.load(model, profile=profile)
+    raise TypeError(f"model must be None, a model folder or a VoiceClassifier. Got {type(model).__name__} instead.")
+
+
+def _as_frame(df_or_path, text: str) -> pd.DataFrame:
+    if isinstance(df_or_path, (str, Path)):
+        from mvvtext.io import read_voices
+
+        return read_voices(df_or_path, text=text)
+    if isinstance(df_or_path, pd.Series):
+        return df_or_path.rename(text).to_frame()
+    if not isinstance(df_or_path, pd.DataFrame):
+        raise TypeError(f"analyze() takes a DataFrame or a file path. Got {type(df_or_path).__name__} instead.")
+    if text not in df_or_path.columns:
+        raise InputError(f"no text column '{text}'; the columns are {list(df_or_path.columns)}", column=text)
+    col = df_or_path[text]
+    if pd.api.types.is_numeric_dtype(col) and not col.isna().all():
+        raise InputError(f"column '{text}' holds numbers, not text; name the free-text column with text=",
+                         column=text)
+    return df_or_path
+
+
+def analyze(df_or_path, text: str = "text", profile=None, model=None, *, embedder="auto",
+            verbose: bool = True) -> pd.DataFrame:
+    """Classify every text: topics, primary, intent, sentiment, risks, values, scores and evidence.
+
+    Parameters
+    ----------
+    df_or_path : DataFrame, Series or path
+        Voices; a path is read with :func:`mvvtext.read_voices`.
+    text : str
+        The free-text column.
+    profile : Profile, str or None
+        Company profile (``None``: the shipped default).
+    model : str, Path, VoiceClassifier or None
+        A model folder from :func:`train` / ``VoiceClassifier.save``, a fitted
+        classifier, or ``None`` for the no-label default model.
+    embedder : str or Embedder
+        Embedding backend of the default model (``"auto"``, ``"use"``, ``"tfidf"``, ``"st:<path>"``, ``None``).
+    verbose : bool
+        Show a progress bar.
+
+    Returns
+    -------
+    DataFrame
+        Same index and rows as the input, all input columns kept, plus
+        ``text_masked`` and the analysed columns of ARCHITECTURE.md. Rows with
+        missing or empty text get primary ``other``, sentiment 0 and empty lists.
+    """
+    frame = _as_frame(df_or_path, text)
+    vc = _resolve_model(model, profile, embedder)
+    predicted = vc.predict(frame, text=text, verbose=verbose)
+    kept = frame.drop(columns=[c for c in predicted.columns if c in frame.columns])
+    return pd.concat([kept, predicted], axis=1)
+
+
+def train(labelled_path_or_df, profile=None, embedder="auto", text: str = "text") -> VoiceClassifier:
+    """Fit a :class:`VoiceClassifier` on labelled texts (plus the default examples).
+
+    Parameters
+    ----------
+    labelled_path_or_df : path or DataFrame
+        Labelled JSONL (labels-contract shape) or a frame with ``text`` and label columns.
+    """
+    data = read_labelled(labelled_path_or_df) if isinstance(labelled_path_or_df, (str, Path)) \
+        else labelled_path_or_df
+    return VoiceClassifier(profile=profile, embedder=embedder).fit(data, text=text)
+
+
+def _prf(gold: list[set], pred: list[set], labels: list[str]) -> pd.DataFrame:
+    rows = []
+    for label in labels:
+        tp = sum(label in g and label in p for g, p in zip(gold, pred))
+        fp = sum(label not in g and label in p for g, p in zip(gold, pred))
+        fn = sum(label in g and label not in p for g, p in zip(gold, pred))
+        prec = tp / (tp + fp) if tp + fp else 0.0
+        rec = tp / (tp + fn) if tp + fn else 0.0
+        f1 = 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+        rows.append({"label": label, "precision": prec, "recall": rec, "f1": f1, "support": tp + fn})
+    return pd.DataFrame(rows)
+
+
+def _as_set(v) -> set:
+    if isinstance(v, (list, tuple, set, np.ndarray)):
+        return {str(x) for x in v}
+    return set() if v is None or (isinstance(v, float) and np.isnan(v)) else {str(v)}
+
+
+def evaluate(labelled, model=None, profile=None, *, embedder="auto", predictions: pd.DataFrame | None = None,
+             text: str = "text") -> dict:
+    """Score a model on labelled texts.
+
+    Returns
+    -------
+    dict
+        ``fields``: field -> DataFrame of per-label precision / recall / F1 /
+        support; ``summary``: field -> {macro_f1, micro_f1 or accuracy, ...};
+        ``confusion``: primary / intent -> confusion matrix DataFrame (rows gold,
+        columns predicted); ``sentiment_spearman``; ``n``.
+    """
+    data = read_labelled(labelled) if isinstance(labelled, (str, Path)) else labelled.reset_index(drop=True)
+    if predictions is None:
+        predictions = analyze(data, text=text, profile=profile, model=model, embedder=embedder, verbose=False)
+    predictions = predictions.reset_index(drop=True)
+    result = {"n": len(data), "fields": {}, "summary": {}, "confusion": {}}
+    for field in ("primary", "intent", "topics", "values", "risks"):
+        if field not in data.columns:
+            continue
+        gold = [_as_set(v) for v in data[field]]
+        pred = [_as_set(v) if field in MULTI else _as_set(v) for v in predictions[field]]
+        labels = sorted(set().union(*gold) | set().union(*pred))
+        table = _prf(gold, pred, labels)
+        present = table[table["support"] > 0]
+        tp = sum(len(g & p) for g, p in zip(gold, pred))
+        n_pred, n_gold = sum(map(len, pred)), sum(map(len, gold))
+        summary = {"macro_f1": float(present["f1"].mean()) if len(present) else 0.0,
+                   "micro_f1": 2 * tp / (n_pred + n_gold) if n_pred + n_gold else 0.0,
+                   "precision": tp / n_pred if n_pred else 0.0, "recall": tp / n_gold if n_gold else 0.0}
+        if field in ("primary", "intent"):
+            summary["accuracy"] = float(np.mean([g == p for g, p in zip(gold, pred)]))
+            result["confusion"][field] = pd.crosstab(pd.Series(data[field].astype(str), name="gold"),
+                                                     pd.Series(predictions[field].astype(str), name="predicted"))
+        result["fields"][field] = table
+        result["summary"][field] = summary
+    if "sentiment" in data.columns:
+        g = pd.to_numeric(data["sentiment"], errors="coerce")
+        result["sentiment_spearman"] = float(g.corr(predictions["sentiment"].astype(float), method="spearman"))
+    return result
+
+
+def format_evaluation(result: dict) -> str:
+    """A printable report of :func:`evaluate`'s result."""
+    lines = [f"evaluated on {result['n']} labelled texts", ""]
+    for field, s in result["summary"].items():
+        extra = f"  accuracy {s['accuracy']:.3f}" if "accuracy" in s else f"  micro-F1 {s['micro_f1']:.3f}"
+        lines.append(f"{field:<8} macro-F1 {s['macro_f1']:.3f}{extra}  precision {s['precision']:.3f}"
+                     f"  recall {s['recall']:.3f}")
+    if "sentiment_spearman" in result:
+        lines.append(f"sentiment Spearman {result['sentiment_spearman']:.3f}")
+    for field, table in result["fields"].items():
+        lines += ["", f"== {field}: per label", table.to_string(index=False, float_format=lambda x: f"{x:.2f}")]
+    for field, matrix in result["confusion"].items():
+        lines += ["", f"== {field}: confusion matrix (rows gold, columns predicted)", matrix.to_string()]
+    return "\n".join(lines)
