@@ -77,27 +77,27 @@ def run_baseline(data: pd.DataFrame) -> pd.DataFrame:
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import MultiLabelBinarizer
 
-    out = pd.DataFrame(index=data.index, columns=["id", *FIELDS], dtype=object)
-    out["id"] = data["id"]
+    import warnings
+
+    cols: dict[str, dict] = {f: {} for f in FIELDS}
     for train_idx, test_idx in folds(len(data)):
         tr, te = data.iloc[train_idx], data.iloc[test_idx]
         vec = lambda: TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True)  # noqa: E731
         for field in ("primary", "intent"):
             m = make_pipeline(vec(), LogisticRegression(max_iter=2000)).fit(tr["text"], tr[field])
-            out.loc[te.index, field] = m.predict(te["text"])
+            cols[field].update(zip(te.index, m.predict(te["text"])))
         for field in ("topics", "values", "risks"):
             mlb = MultiLabelBinarizer().fit(data[field])
             m = make_pipeline(vec(), OneVsRestClassifier(LogisticRegression(max_iter=2000)))
-            import warnings
-
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 m.fit(tr["text"], mlb.transform(tr[field]))
                 pred = m.predict(te["text"])
-            out.loc[te.index, field] = pd.Series([list(mlb.classes_[r.astype(bool)]) for r in pred],
-                                                 index=te.index, dtype=object)
+            cols[field].update(zip(te.index, [list(mlb.classes_[r.astype(bool)]) for r in pred]))
         m = make_pipeline(vec(), Ridge()).fit(tr["text"], tr["sentiment"].astype(float))
-        out.loc[te.index, "sentiment"] = np.clip(m.predict(te["text"]), -2, 2)
+        cols["sentiment"].update(zip(te.index, np.clip(m.predict(te["text"]), -2, 2)))
+    out = pd.DataFrame({f: pd.Series(v) for f, v in cols.items()}).loc[data.index]
+    out.insert(0, "id", data["id"])
     return out
 
 

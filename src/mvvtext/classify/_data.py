@@ -70,10 +70,10 @@ def shipped_training() -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
-def default_examples(profile: Profile) -> pd.DataFrame:
-    """Profile examples + shipped training texts, in the columns text + label fields."""
-    shipped = shipped_training()
-    cols = ["text", *LABEL_COLUMNS]
-    shipped = shipped.reindex(columns=cols)
-    frame = pd.concat([profile_examples(profile), shipped], ignore_index=True).astype(object)
+def default_examples(profile: Profile, shipped: bool = True) -> pd.DataFrame:
+    """Profile examples (+ shipped training texts), in the columns text + label fields."""
+    frames = [profile_examples(profile)]
+    if shipped:
+        frames.append(shipped_training().reindex(columns=["text", *LABEL_COLUMNS]))
+    frame = pd.concat(frames, ignore_index=True).astype(object)
     return frame.where(frame.notna(), None)

@@ -41,7 +41,7 @@ def save_model(vc, path) -> Path:
         "fields": list(sup.fields_),
         "thresholds": sup.thresholds_,
         "supervised_params": params,
-        "use_default_examples": bool(vc.use_default_examples),
+        "use_default_examples": vc.use_default_examples,
         "n_train": int(vc.n_train_),
         "n_labelled": int(vc.n_labelled_),
         "files": [HEADS],

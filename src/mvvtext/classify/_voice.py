@@ -49,11 +49,13 @@ class VoiceClassifier(BaseEstimator):
         Embedding backend name or object (``"auto"``: USE when installed); ``None``: no embeddings.
     model : SupervisedClassifier, optional
         A configured (unfitted) supervised model to use instead of the default settings.
-    use_default_examples : bool
-        Train on the profile examples + shipped texts as well as the given labels.
+    use_default_examples : bool or 'profile'
+        Also train on the profile's examples and the shipped ``models/training``
+        texts (True), on the profile's examples only ('profile'), or on the given
+        labels only (False).
     """
 
-    def __init__(self, profile=None, embedder="auto", model=None, use_default_examples: bool = True) -> None:
+    def __init__(self, profile=None, embedder="auto", model=None, use_default_examples=True) -> None:
         self.profile = profile
         self.embedder = embedder
         self.model = model
@@ -83,8 +85,11 @@ class VoiceClassifier(BaseEstimator):
         """
         profile = load_profile(self.profile)
         frames = []
+        if self.use_default_examples not in (True, False, "profile"):
+            raise ValueError("The 'use_default_examples' parameter of VoiceClassifier must be one of "
+                             f"{{True, False, 'profile'}}. Got {self.use_default_examples!r} instead.")
         if self.use_default_examples:
-            frames.append(default_examples(profile))
+            frames.append(default_examples(profile, shipped=self.use_default_examples is True))
         if X is not None:
             texts, labels = _texts_and_labels(X, y, text)
             labels.insert(0, "text", texts)

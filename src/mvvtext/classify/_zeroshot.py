@@ -87,7 +87,8 @@ class ZeroShotClassifier(ClassifierMixin, BaseEstimator):
 
     def predict(self, X=None, embeddings=None) -> np.ndarray:
         """The most similar label of each text."""
-        return self.classes_[np.argmax(self.predict_proba(X, embeddings), axis=1)]
+        proba = self.predict_proba(X, embeddings)
+        return self.classes_[np.argmax(proba, axis=1)]
 
     def nearest_example(self, X=None, embeddings=None) -> list[tuple[str, str, float]]:
         """(label code, example text, cosine) of each text's nearest example."""

@@ -1,0 +1,55 @@
+"""Sentiment lexicon (negation, politeness, filler) and risk patterns."""
+import pytest
+
+from mvvtext.classify import load_profile
+from mvvtext.classify._lexicon import RiskPatterns, SentimentLexicon
+
+MINI = "tests/data/mini_profile.yaml"
+
+
+@pytest.fixture(scope="module")
+def lexicon():
+    return SentimentLexicon(load_profile(MINI))
+
+
+@pytest.fixture(scope="module")
+def risks():
+    return RiskPatterns(load_profile(MINI))
+
+
+@pytest.mark.parametrize("text", ["特になし", "特になし。", "特にありません", "なし", "", "  "])
+def test_filler_is_neutral(lexicon, text):
+    s = lexicon.score(text)
+    assert s.filler and s.score == 0
+
+
+@pytest.mark.parametrize("text, sign", [
+    ("不満はない。", 1),                                      # negated negative is not negative
+    ("毎日つらいです。", -1),
+    ("いつも助かっています。ありがとうございます。", 1),
+    ("良くないと思います。", -1),                              # negated positive
+    ("お手数をおかけしますが、残業代が出ないのはおかしいと思います。", -1),  # polite complaint
+])
+def test_sentiment_sign(lexicon, text, sign):
+    s = lexicon.score(text)
+    assert not s.filler and s.score * sign > 0 and -2 <= s.score <= 2
+
+
+@pytest.mark.parametrize("text, code", [
+    ("もう辞めたいです。", "resignation"),
+    ("最近ずっと眠れない。", "health"),
+    ("正直、死にたいと思うことがある", "health"),
+    ("上司からパワハラを受けています", "harassment"),
+    ("残業代が出ないのは違法では", "legal"),
+])
+def test_risk_recall_cases(risks, text, code):
+    assert code in risks.match(text)
+
+
+@pytest.mark.parametrize("text", ["限界値テストを実施しました。", "退職金の計算方法を教えてください", "ハラスメント研修の日程を知りたい"])
+def test_risk_excludes(risks, text):
+    assert risks.match(text) == {}
+
+
+def test_exclude_only_cancels_its_own_sentence(risks):
+    assert "health" in risks.match("限界値テストは終わった。でももう限界です。")
