@@ -214,8 +214,36 @@ class CompiledRule:
         left, right = self.positions(node.left, doc), self.positions(node.right, doc)
         return any(abs(i - j) <= node.window for i in left for j in right)
 
+    def _triggers(self, node):
+        """(forms, substrings) of which at least one must occur for ``node`` to hold; None if unknown."""
+        if isinstance(node, Quoted):
+            return frozenset(), (node.text,)
+        if isinstance(node, Term):
+            single, forms = self._forms[node.text]
+            return (single, ()) if single else (frozenset(forms[:1]), (node.text,))
+        if isinstance(node, Near):
+            return self._triggers(node.left)
+        if isinstance(node, And):
+            found = [t for t in map(self._triggers, node.parts) if t is not None]
+            return min(found, key=lambda t: len(t[0]) + len(t[1])) if found else None
+        if isinstance(node, Or):
+            found = [self._triggers(p) for p in node.parts]
+            if any(t is None for t in found):
+                return None
+            return frozenset().union(*(t[0] for t in found)), tuple(q for t in found for q in t[1])
+        return None  # Not: may hold without any term
+
+    def could_match(self, doc: Analysis) -> bool:
+        """Cheap pre-check: False only when the rule cannot match ``doc``."""
+        if not hasattr(self, "_trigger"):
+            self._trigger = self._triggers(self.tree)
+        if self._trigger is None:
+            return True
+        forms, substrings = self._trigger
+        return not forms.isdisjoint(doc.forms) or any(q in doc.text for q in substrings)
+
     def __call__(self, doc: Analysis) -> bool:
-        return self.evaluate(self.tree, doc)
+        return self.could_match(doc) and self.evaluate(self.tree, doc)
 
     def __repr__(self) -> str:
         return f"CompiledRule({self.rule!r})"

@@ -117,7 +117,11 @@ class VoiceClassifier(BaseEstimator):
     def _fit_parts(self, profile) -> None:
         backend = self._backend()
         self.profile_ = profile
-        self.rules_ = {f: RuleClassifier(profile, f).fit() for f in ("topics", "intent", "values")}
+        shared = getattr(getattr(self, "supervised_", None), "features_", None)
+        if shared is not None and shared.rules:  # the model's fitted rules: one match cache for both uses
+            self.rules_ = dict(zip(("topics", "intent", "values"), shared.rules))
+        else:
+            self.rules_ = {f: RuleClassifier(profile, f).fit() for f in ("topics", "intent", "values")}
         self.zero_shot_ = {}
         if backend is not None:
             for f in ("topics", "intent", "values"):
