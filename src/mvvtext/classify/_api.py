@@ -15,7 +15,6 @@ from mvvtext.classify._voice import VoiceClassifier
 from mvvtext.exceptions import InputError, ModelMismatchError, ModelNotFoundError
 
 logger = logging.getLogger(__name__)
-MULTI = ("topics", "values", "risks")
 
 
 def _cache_root() -> Path:
@@ -173,7 +172,7 @@ def evaluate(labelled, model=None, profile=None, *, embedder="auto", predictions
         if field not in data.columns:
             continue
         gold = [_as_set(v) for v in data[field]]
-        pred = [_as_set(v) if field in MULTI else _as_set(v) for v in predictions[field]]
+        pred = [_as_set(v) for v in predictions[field]]
         labels = sorted(set().union(*gold) | set().union(*pred))
         table = _prf(gold, pred, labels)
         present = table[table["support"] > 0]

@@ -9,7 +9,6 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from mvvtext.classify._tokens import analyse
 from mvvtext.exceptions import NotFittedError
 
-FIELDS_WITH_RULES = ("topics", "intents", "values")
 
 
 def sudachi_words(text: str) -> list[str]:
