@@ -178,6 +178,52 @@ def _tag_import_args(p: argparse.ArgumentParser) -> Callable[[argparse.Namespace
     return run
 
 
+@command("rank", "analyse and rank issues by priority (volume, negativity, risk, trend, breadth, outcome)")
+def _rank_args(p: argparse.ArgumentParser) -> Callable[[argparse.Namespace], int]:
+    _input_columns(p)
+    p.add_argument("--person-col", default=None, help="person column (distinct voices, outcome link)")
+    p.add_argument("--outcome-col", default=None, help="0/1 outcome per person, e.g. left_early")
+    p.add_argument("--period", default="W", help="trend period: W (weeks) or M (months)")
+    p.add_argument("--out", "-o", default="ranking.csv", help="ranking table .csv/.xlsx/.jsonl/.parquet")
+    p.add_argument("--html", default=None, help="also write the HTML report here")
+    p.add_argument("--xlsx", default=None, help="also write the Excel workbook here")
+    p.add_argument("--analyzed-out", default=None, help="also write the per-text analysis here")
+    p.add_argument("--min-people", type=int, default=5, help="suppress figures of groups smaller than this")
+    p.add_argument("--min-people-quotes", type=int, default=10, help="suppress quotes of groups smaller than this")
+    p.add_argument("--profile", default=None)
+    p.add_argument("--model", default=None)
+
+    def run(args: argparse.Namespace) -> int:
+        from mvvtext.rank import run_rank_command
+
+        ranking = run_rank_command(
+            args.input, text_col=args.text_col, time_col=args.time_col, person_col=args.person_col,
+            segment_cols=args.segment_col, outcome_col=args.outcome_col, id_col=args.id_col, period=args.period,
+            out=args.out, html=args.html, xlsx=args.xlsx, analyzed_out=args.analyzed_out,
+            min_people_figures=args.min_people, min_people_quotes=args.min_people_quotes,
+            analyze_kwargs={"profile": args.profile, "model": args.model, "verbose": _verbose(args)})
+        cols = [c for c in ("rank", "topic", "priority", "texts", "people", "negative_share", "risk_texts",
+                            "emerging", "outcome_lift") if c in ranking.columns]
+        print(ranking[cols].head(10).to_string(index=False))
+        print(f"\nranking of {len(ranking)} topics written to {args.out}")
+        return EXIT_OK
+
+    return run
+
+
+@command("demo", "run the whole pipeline on the shipped demo inquiry-desk log and write the report")
+def _demo_args(p: argparse.ArgumentParser) -> Callable[[argparse.Namespace], int]:
+    p.add_argument("--out", "-o", default="mvvtext-demo", help="output folder (default: mvvtext-demo)")
+
+    def run(args: argparse.Namespace) -> int:
+        from mvvtext.demo import run_demo
+
+        run_demo(args.out, verbose=True)
+        return EXIT_OK
+
+    return run
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="mvvtext",
@@ -191,6 +237,9 @@ def build_parser() -> argparse.ArgumentParser:
     for name, (help_text, add_args) in COMMANDS.items():
         p = sub.add_parser(name, help=help_text, description=help_text)
         p.set_defaults(_run=add_args(p))
+    from mvvtext.store._cli import add_store_commands  # score, report, rescore (light imports)
+
+    add_store_commands(sub)
     return parser
 
 
@@ -200,11 +249,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if args.debug else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
-    if not getattr(args, "_run", None):
+    runner = getattr(args, "_run", None) or getattr(args, "func", None)
+    if runner is None:
         parser.print_help()
         return EXIT_INPUT
     try:
-        return int(args._run(args) or 0)
+        return int(runner(args) or 0)
     except KeyboardInterrupt:
         print("mvvtext: interrupted", file=sys.stderr)
         return 130
