@@ -255,4 +255,3 @@ def test_survey_training_file_is_valid(labels):
     assert {t for r in rows for t in r["topics"]} == topics
     assert {r["intent"] for r in rows} == intents
     assert {x for r in rows for x in r["risks"]} == risks
-    assert {x for r in rows for x in r["values"]} == values

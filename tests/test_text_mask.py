@@ -33,6 +33,16 @@ def test_placeholders_are_exact():
         ("社員No.9876", "〈社員番号〉"),
         ("社員番号：A-001234", "〈社員番号〉"),
         ("E12345です", "〈社員番号〉です"),
+        ("社員番号はMG-452210です", "〈社員番号〉です"),
+        ("(MG-432039)", "(〈社員番号〉)"),
+        ("ISO-9001を取得", "ISO-9001を取得"),
+        # names without an honorific (SudachiPy dictionary), full names as one placeholder
+        ("受付:人事部 小川", "受付:人事部 〈氏名〉"),
+        ("こんにちは。中島 千尋です。", "こんにちは。〈氏名〉です。"),
+        ("横浜オフィス所属の岡田 さくらと申します", "横浜オフィス所属の〈氏名〉と申します"),
+        ("岡田 拓也様より入電", "〈氏名〉様より入電"),
+        ("--\n小林 翔太\n生産技術部", "--\n〈氏名〉\n生産技術部"),
+        ("小川 課長に相談", "〈氏名〉 課長に相談"),
         # names before honorifics / titles (the honorific is kept)
         ("山田課長に相談した", "〈氏名〉課長に相談した"),
         ("佐藤さんが困っている", "〈氏名〉さんが困っている"),
@@ -123,3 +133,15 @@ def test_ginza_ner_masks_bare_names():
     pytest.importorskip("ja_ginza")
     out = mask_personal_data("昨日、山田と話した", use_ner=True)
     assert "山田" not in out
+
+
+def test_dictionary_names_can_be_switched_off():
+    assert mask_personal_data("受付:人事部 小川", dictionary_names=False) == "受付:人事部 小川"
+    assert mask_personal_data("佐藤さん", dictionary_names=False) == "〈氏名〉さん"
+
+
+def test_dictionary_names_on_text_over_sudachi_limit():
+    text = "給与について。" * 8000 + "人事部 小川"
+    assert len(text.encode("utf-8")) > 49149
+    masked = mask_personal_data(text)
+    assert masked.endswith("人事部 〈氏名〉") and masked.startswith("給与について。")

@@ -4,7 +4,9 @@ Masks, in this order of precedence (an earlier kind wins an overlap): URLs,
 e-mail addresses, employee numbers, phone numbers and person names. Names are
 found from honorifics and job titles (「山田課長」「佐藤さん」), with an exclusion
 list for the many role nouns that take the same suffixes (「お客さん」「派遣先さん」
-「皆さん」「営業さん」), and optionally from GiNZA ``Person`` entities.
+「皆さん」「営業さん」), from SudachiPy's dictionary of person names (names with no
+honorific: 「受付：人事部 小川」, signatures), and optionally from GiNZA ``Person``
+entities. Bare ids such as 「MG-452210」 are masked as employee numbers.
 
 Nothing here stores the original strings: :func:`find_personal_data` returns
 positions only and :func:`mask_personal_data` returns the masked text.
@@ -18,6 +20,7 @@ from typing import Any, Iterable
 
 from mvvtext.exceptions import InputError
 from mvvtext.text._normalize import normalize as _normalize
+from mvvtext.text._tokenize import split_long_text
 
 __all__ = [
     "PLACEHOLDERS",
@@ -37,10 +40,11 @@ PLACEHOLDERS: dict[str, str] = {
 }
 
 DEFAULT_EMPLOYEE_ID_PATTERN = (
-    r"(?:社員|従業員|職員)(?:番号|No\.?|NO\.?|no\.?|ID|Id|id|コード|CD)\s*[:：#=]?\s*"
+    r"(?:社員|従業員|職員)(?:番号|No\.?|NO\.?|no\.?|ID|Id|id|コード|CD)\s*(?:は|が|:|：|#|=)?\s*"
     r"[A-Za-z]{0,3}-?\d{3,10}"
     r"|社番\s*[:：#=]?\s*[A-Za-z]{0,3}-?\d{3,10}"
     r"|(?<![A-Za-z0-9])[Ee]-?\d{4,8}(?![A-Za-z0-9])"
+    r"|(?<![A-Za-z0-9\-])[A-Z]{1,4}-\d{5,10}(?![A-Za-z0-9])"  # bare ids such as MG-452210
 )
 
 _URL = re.compile(
@@ -182,6 +186,57 @@ def _name_spans(text: str, exclusions: frozenset[str]) -> list[tuple[int, int]]:
     return spans
 
 
+@functools.lru_cache(maxsize=1)
+def _sudachi() -> Any:
+    from sudachipy import dictionary, tokenizer
+
+    return dictionary.Dictionary(dict="core").create(), tokenizer.Tokenizer.SplitMode.C
+
+
+_SPACE = frozenset(" \u3000\t")
+
+
+def _dictionary_name_spans(text: str, exclusions: frozenset[str]) -> list[tuple[int, int]]:
+    """Spans of words SudachiPy's dictionary tags as person names (名詞-固有名詞-人名).
+
+    A surname followed by a space and a short noun is taken as 「姓 名」 (「岡田 さくら」),
+    since given names written in kana are often not in the dictionary.
+    """
+    tok, mode = _sudachi()
+    spans: list[tuple[int, int]] = []
+    offset = 0
+    for piece in split_long_text(text):
+        morphemes = tok.tokenize(piece, mode)
+        n = len(morphemes)
+        for i in range(n):
+            m = morphemes[i]
+            pos = m.part_of_speech()
+            if pos[2] != "人名" or m.surface() in exclusions:
+                continue
+            spans.append((offset + m.begin(), offset + m.end()))
+            if pos[3] == "姓" and i + 2 < n and m.end() < len(piece) and piece[m.end()] in _SPACE:
+                nxt = morphemes[i + 2] if morphemes[i + 1].surface().isspace() else None
+                if (nxt is not None and nxt.part_of_speech()[0] == "名詞"
+                        and nxt.part_of_speech()[1] not in ("数詞", "助数詞")
+                        and len(nxt.surface()) <= 4 and not _excluded(nxt.surface(), exclusions)):
+                    spans.append((offset + nxt.begin(), offset + nxt.end()))
+        offset += len(piece)
+    return spans
+
+
+def _merge_names(found: list[PersonalDataSpan], text: str) -> list[PersonalDataSpan]:
+    """Join name spans separated only by spaces: 「岡田 拓也」 is one 〈氏名〉."""
+    out: list[PersonalDataSpan] = []
+    for s in found:
+        prev = out[-1] if out else None
+        if (prev is not None and prev.type == "name" and s.type == "name"
+                and all(c in _SPACE for c in text[prev.end:s.start])):
+            out[-1] = PersonalDataSpan("name", prev.start, s.end)
+        else:
+            out.append(s)
+    return out
+
+
 @functools.lru_cache(maxsize=4)
 def _default_ner():
     from mvvtext.text._ginza import load_ginza
@@ -197,6 +252,7 @@ def find_personal_data(
     nlp: Any = None,
     use_ner: bool = False,
     exclude_names: Iterable[str] = (),
+    dictionary_names: bool = True,
 ) -> list[PersonalDataSpan]:
     """Find personal data in ``text``.
 
@@ -217,6 +273,10 @@ def find_personal_data(
         Load ``ja_ginza`` (parser disabled) and use its ``Person`` entities.
     exclude_names : iterable of str
         Extra words that take honorifics but are not names (「協力業者」...).
+    dictionary_names : bool, default True
+        Also mask words that SudachiPy's dictionary tags as person names, which
+        finds names without an honorific (「受付：人事部 小川」「中島 千尋です」,
+        e-mail signatures). Costs one SudachiPy pass over the text.
 
     Returns
     -------
@@ -262,8 +322,11 @@ def find_personal_data(
             for ent in doc.ents:
                 if ent.label_ == "Person" and ent.text not in exclusions:
                     add("name", ent.start_char, ent.end_char)
+        if dictionary_names:
+            for start, end in _dictionary_name_spans(text, exclusions):
+                add("name", start, end)
     found.sort(key=lambda s: s.start)
-    return found
+    return _merge_names(found, text) if names else found
 
 
 def mask_personal_data(
@@ -274,6 +337,7 @@ def mask_personal_data(
     nlp: Any = None,
     use_ner: bool = False,
     exclude_names: Iterable[str] = (),
+    dictionary_names: bool = True,
     normalize: bool = True,
 ) -> str:
     """Replace personal data in ``text`` by placeholders.
@@ -286,7 +350,7 @@ def mask_personal_data(
     ----------
     text : str
         Raw text; None/NaN give ``""``.
-    names, employee_id_pattern, nlp, use_ner, exclude_names
+    names, employee_id_pattern, nlp, use_ner, exclude_names, dictionary_names
         See :func:`find_personal_data`.
     normalize : bool, default True
         Run :func:`normalize` first (NFKC folds full-width digits such as
@@ -305,7 +369,7 @@ def mask_personal_data(
     text = _normalize(text) if normalize else ("" if not isinstance(text, str) else text)
     spans = find_personal_data(
         text, names=names, employee_id_pattern=employee_id_pattern, nlp=nlp,
-        use_ner=use_ner, exclude_names=exclude_names,
+        use_ner=use_ner, exclude_names=exclude_names, dictionary_names=dictionary_names,
     )
     if not spans:
         return text
