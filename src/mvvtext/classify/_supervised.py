@@ -9,8 +9,8 @@ import pandas as pd
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.linear_model import LogisticRegression, Ridge
 from sklearn.model_selection import KFold, cross_val_predict
-from sklearn.multiclass import OneVsRestClassifier
-from sklearn.preprocessing import MultiLabelBinarizer
+from sklearn.multiclass import OneVsRestClassifier, _fit_binary
+from sklearn.preprocessing import LabelBinarizer, MultiLabelBinarizer
 
 from mvvtext.classify._features import TextFeatures
 from mvvtext.exceptions import NotFittedError
@@ -36,19 +36,23 @@ def _f1(tp: np.ndarray, fp: np.ndarray, fn: np.ndarray) -> np.ndarray:
     return np.where(tp > 0, 2 * tp / np.maximum(2 * tp + fp + fn, 1), 0.0)
 
 
-def choose_threshold(Y: np.ndarray, P: np.ndarray, field: str, min_precision: float = 0.7) -> float:
+def choose_threshold(Y: np.ndarray, P: np.ndarray, field: str, min_precision: float = 0.7,
+                     sample_weight=None) -> float:
     """Pick a decision threshold from out-of-fold probabilities.
 
     topics: best micro-F1; values: best macro-F1 over present labels; risks: the
     highest recall whose precision stays >= ``min_precision`` (best F1 if none).
+    With ``sample_weight`` the counts behind F1 / precision / recall are weighted.
     """
     best, best_t = -1.0, 0.5
+    w = np.ones(Y.shape[0]) if sample_weight is None else np.asarray(sample_weight, dtype=float)
+    w = w[:, None]
     present = Y.sum(axis=0) > 0
     for t in _GRID:
         pred = P >= t
-        tp = (pred & (Y == 1)).sum(axis=0)
-        fp = (pred & (Y == 0)).sum(axis=0)
-        fn = (~pred & (Y == 1)).sum(axis=0)
+        tp = ((pred & (Y == 1)) * w).sum(axis=0)
+        fp = ((pred & (Y == 0)) * w).sum(axis=0)
+        fn = ((~pred & (Y == 1)) * w).sum(axis=0)
         if field == "values":
             value = float(_f1(tp, fp, fn)[present].mean()) if present.any() else 0.0
         elif field == "risks":
@@ -60,6 +64,32 @@ def choose_threshold(Y: np.ndarray, P: np.ndarray, field: str, min_precision: fl
         if value > best + 1e-9:
             best, best_t = value, float(t)
     return best_t
+
+
+class WeightedOneVsRest(OneVsRestClassifier):
+    """:class:`~sklearn.multiclass.OneVsRestClassifier` whose ``fit`` takes ``sample_weight``.
+
+    scikit-learn's version only passes ``sample_weight`` on with metadata
+    routing enabled (which skops cannot persist); this one hands it to every
+    binary estimator directly. Without weights it is the plain parent ``fit``.
+    """
+
+    def fit(self, X, y, sample_weight=None):
+        if sample_weight is None:
+            return super().fit(X, y)
+        sample_weight = np.asarray(sample_weight, dtype=float)
+        if sample_weight.shape != (X.shape[0],):
+            raise ValueError(f"sample_weight has shape {sample_weight.shape}, expected ({X.shape[0]},)")
+        self.label_binarizer_ = LabelBinarizer(sparse_output=True)
+        Y = self.label_binarizer_.fit_transform(y).tocsc()
+        self.classes_ = self.label_binarizer_.classes_
+        self.estimators_ = [
+            _fit_binary(self.estimator, X, col.toarray().ravel(), {"sample_weight": sample_weight},
+                        classes=[f"not {c}", c])
+            for c, col in zip(self.classes_, Y.T)]
+        if hasattr(self.estimators_[0], "n_features_in_"):
+            self.n_features_in_ = self.estimators_[0].n_features_in_
+        return self
 
 
 class SupervisedClassifier(ClassifierMixin, BaseEstimator):
@@ -134,12 +164,14 @@ class SupervisedClassifier(ClassifierMixin, BaseEstimator):
             raise NotFittedError("This SupervisedClassifier is not fitted yet. Call 'fit' with labelled texts first.")
 
     # ------------------------------------------------------------------ fit
-    def fit(self, X, y, embeddings=None) -> "SupervisedClassifier":
+    def fit(self, X, y, embeddings=None, sample_weight=None) -> "SupervisedClassifier":
         """Fit on normalised texts ``X`` and a frame ``y`` of label columns.
 
         ``y`` has any of the columns topics, primary, intent, sentiment, risks,
         values; a missing value (None / NaN) means "not labelled for this field",
-        so texts labelled for different fields can be mixed.
+        so texts labelled for different fields can be mixed. ``sample_weight``
+        (one non-negative number per text) weights the texts in every head and
+        in the cross-validated choice of thresholds.
         """
         from mvvtext.text import normalize
 
@@ -150,6 +182,12 @@ class SupervisedClassifier(ClassifierMixin, BaseEstimator):
         fields = [f for f in FIELDS if f in y.columns]
         if not fields:
             raise ValueError(f"y needs at least one of the columns {', '.join(FIELDS)}")
+        weights = None
+        if sample_weight is not None:
+            weights = np.asarray(sample_weight, dtype=float)
+            if weights.shape != (len(texts),) or not np.isfinite(weights).all() or (weights < 0).any():
+                raise ValueError(f"sample_weight must hold one finite non-negative number per text "
+                                 f"({len(texts)}); got shape {weights.shape}")
         emb = self._embed(texts, embeddings)
         self.features_ = TextFeatures(self.word_weight, self.char_weight, self.embedding_weight,
                                       self.rule_weight, self._rules()).fit(texts, embeddings=emb)
@@ -160,6 +198,7 @@ class SupervisedClassifier(ClassifierMixin, BaseEstimator):
             if mask.sum() < 2:
                 continue
             Xm, col = Xf[mask], y.loc[mask, field]
+            wm = None if weights is None else weights[mask]
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")  # constant labels / convergence chatter on tiny sets
                 if field in MULTI:
@@ -167,41 +206,43 @@ class SupervisedClassifier(ClassifierMixin, BaseEstimator):
                     Y = mlb.transform(col)
                     if Y.shape[1] == 0:
                         continue
-                    head = OneVsRestClassifier(LogisticRegression(C=self.C, class_weight="balanced",
-                                                                  solver="liblinear"))
-                    self.thresholds_[field] = self._cv_threshold(head, Xm, Y, field)
-                    self.heads_[field] = head.fit(Xm, Y)
+                    head = WeightedOneVsRest(LogisticRegression(C=self.C, class_weight="balanced",
+                                                                solver="liblinear"))
+                    self.thresholds_[field] = self._cv_threshold(head, Xm, Y, field, wm)
+                    self.heads_[field] = head.fit(Xm, Y, sample_weight=wm)
                     self.binarizers_[field] = mlb
                     self.classes_[field] = np.array(mlb.classes_, dtype=object)
                 elif field in SINGLE:
                     labels = col.astype(str).to_numpy()
                     if len(set(labels)) < 2:
                         continue
-                    head = OneVsRestClassifier(LogisticRegression(C=self.C, class_weight="balanced", solver="liblinear"))
-                    self.heads_[field] = head.fit(Xm, labels)
+                    head = WeightedOneVsRest(LogisticRegression(C=self.C, class_weight="balanced", solver="liblinear"))
+                    self.heads_[field] = head.fit(Xm, labels, sample_weight=wm)
                     self.classes_[field] = np.array(head.classes_, dtype=object)
                 else:
                     lex = self._lexicon().features([t for t, m in zip(texts, mask) if m])
                     import scipy.sparse as sp
 
                     target = pd.to_numeric(col).to_numpy(dtype=float)
-                    self.heads_[field] = Ridge(alpha=self.alpha).fit(sp.hstack([Xm, lex], format="csr"), target)
+                    self.heads_[field] = Ridge(alpha=self.alpha).fit(sp.hstack([Xm, lex], format="csr"), target,
+                                                                     sample_weight=wm)
         self.fields_ = list(self.heads_)
         self.n_train_ = len(texts)
         return self
 
-    def _cv_threshold(self, head, X, Y: np.ndarray, field: str) -> float:
+    def _cv_threshold(self, head, X, Y: np.ndarray, field: str, sample_weight=None) -> float:
         default = 0.35 if field == "risks" else 0.5
         positives = Y.sum(axis=0)
         if self.cv < 2 or X.shape[0] < 3 * self.cv or positives.max() < self.cv:
             return default
         try:
+            params = None if sample_weight is None else {"sample_weight": sample_weight}
             P = cross_val_predict(head, X, Y, cv=KFold(self.cv, shuffle=True, random_state=0),
-                                  method="predict_proba")
+                                  method="predict_proba", params=params)
         except ValueError as e:  # a fold without one of the classes
             logger.debug("threshold CV for %s failed (%s); using %.2f", field, e, default)
             return default
-        return choose_threshold(Y, np.asarray(P), field)
+        return choose_threshold(Y, np.asarray(P), field, sample_weight=sample_weight)
 
     # ------------------------------------------------------------------ predict
     def _features(self, X, embeddings=None):
