@@ -146,3 +146,63 @@ def test_train_function_accepts_frame():
     vc = train(pd.DataFrame(LABELLED), profile=MINI, embedder=None)
     assert isinstance(vc, VoiceClassifier) and vc.n_labelled_ == 4
     assert vc.predict(["賞与はいつ出ますか"]).loc[0, "primary"] == "pay"
+
+
+@pytest.mark.parametrize("weight", [0, -1.0, float("nan"), float("inf"), "heavy", True, None])
+def test_labelled_weight_is_validated_in_fit(weight):
+    vc = VoiceClassifier(MINI, embedder=None, use_default_examples="profile", labelled_weight=weight)
+    assert vc.get_params()["labelled_weight"] is weight       # stored untouched by __init__
+    with pytest.raises(ValueError, match="'labelled_weight' parameter of VoiceClassifier"):
+        vc.fit(pd.DataFrame(LABELLED))
+
+
+def test_labelled_weight_changes_the_fit_and_survives_save_load(tmp_path):
+    frame = pd.DataFrame(LABELLED)
+    texts = [r["text"] for r in LABELLED]
+    equal = VoiceClassifier(MINI, embedder=None, use_default_examples="profile", labelled_weight=1.0).fit(frame)
+    heavy = VoiceClassifier(MINI, embedder=None, use_default_examples="profile", labelled_weight=30.0).fit(frame)
+    auto = VoiceClassifier(MINI, embedder=None, use_default_examples="profile").fit(frame)
+    assert equal.labelled_weight_ == 1.0 and heavy.labelled_weight_ == 30.0
+    n_default = auto.n_train_ - len(LABELLED)
+    assert auto.labelled_weight_ == pytest.approx(min(20.0, max(1.0, n_default / len(LABELLED))))
+    # the user's own labels weigh more: their intent scores on their own texts rise
+    p_equal = equal.supervised_.predict_proba(texts)["intent"]
+    p_heavy = heavy.supervised_.predict_proba(texts)["intent"]
+    own = [r["intent"] for r in LABELLED]
+    s_equal = np.array([p_equal.loc[i, c] for i, c in enumerate(own)])
+    s_heavy = np.array([p_heavy.loc[i, c] for i, c in enumerate(own)])
+    assert (s_heavy > s_equal + 0.02).all(), (s_equal, s_heavy)
+    # no labelled rows: nothing to weigh
+    assert VoiceClassifier(MINI, embedder=None, use_default_examples="profile").fit().labelled_weight_ == 1.0
+
+    heavy.save(tmp_path / "m")
+    config = json.loads((tmp_path / "m" / "config.json").read_text(encoding="utf-8"))
+    assert config["labelled_weight"] == 30.0 and config["labelled_weight_used"] == 30.0
+    loaded = VoiceClassifier.load(tmp_path / "m", profile=MINI)
+    assert loaded.labelled_weight == 30.0 and loaded.labelled_weight_ == 30.0
+    pd.testing.assert_frame_equal(loaded.predict(texts), heavy.predict(texts))
+
+
+def test_supervised_sample_weight_validated_and_used():
+    from mvvtext.classify._supervised import choose_threshold
+
+    p = load_profile(MINI)
+    ex = profile_examples(p).dropna(subset=["primary"]).reset_index(drop=True)
+    clf = SupervisedClassifier(embedder=None, profile=MINI, cv=0)
+    with pytest.raises(ValueError, match="sample_weight"):
+        clf.fit(ex["text"].tolist(), ex[["primary"]], sample_weight=np.ones(len(ex) - 1))
+    with pytest.raises(ValueError, match="sample_weight"):
+        clf.fit(ex["text"].tolist(), ex[["primary"]], sample_weight=-np.ones(len(ex)))
+    w = np.ones(len(ex))
+    w[0] = 50.0
+    plain = clone(clf).fit(ex["text"].tolist(), ex[["primary"]]).predict_proba(ex["text"].tolist()[:1])
+    weighted = clone(clf).fit(ex["text"].tolist(), ex[["primary"]], sample_weight=w).predict_proba(
+        ex["text"].tolist()[:1])
+    code = ex.loc[0, "primary"]
+    assert weighted["primary"].loc[0, code] > plain["primary"].loc[0, code]
+
+    # thresholds: a heavy negative row scored 0.6 pushes the threshold above it
+    Y = np.array([[1], [1], [0], [0]])
+    P = np.array([[0.2], [0.9], [0.1], [0.6]])
+    assert choose_threshold(Y, P, "topics") <= 0.2
+    assert choose_threshold(Y, P, "topics", sample_weight=[1, 1, 1, 10]) > 0.6

@@ -11,7 +11,7 @@ FORMAT = 1
 CONFIG = "config.json"
 HEADS = "heads.skops"
 _TRUSTED_PREFIXES = ("sklearn.", "numpy.", "scipy.", "builtins.", "collections.",
-                     "mvvtext.classify._features.sudachi_words")
+                     "mvvtext.classify._features.sudachi_words", "mvvtext.classify._supervised.WeightedOneVsRest")
 
 
 def save_model(vc, path) -> Path:
@@ -42,6 +42,8 @@ def save_model(vc, path) -> Path:
         "thresholds": sup.thresholds_,
         "supervised_params": params,
         "use_default_examples": vc.use_default_examples,
+        "labelled_weight": vc.labelled_weight,
+        "labelled_weight_used": float(getattr(vc, "labelled_weight_", 1.0)),
         "n_train": int(vc.n_train_),
         "n_labelled": int(vc.n_labelled_),
         "files": [HEADS],
@@ -109,7 +111,9 @@ def load_model(path, profile=None, embedder=None):
         raise ModelMismatchError(f"{file} holds types mvvtext does not load: {', '.join(unknown)}")
     state = sio.load(file, trusted=untrusted)
 
-    vc = VoiceClassifier(profile=prof, embedder=backend, use_default_examples=config["use_default_examples"])
+    vc = VoiceClassifier(profile=prof, embedder=backend, use_default_examples=config["use_default_examples"],
+                         labelled_weight=config.get("labelled_weight", 1.0))
+    vc.labelled_weight_ = float(config.get("labelled_weight_used", 1.0))
     vc._embedder_cache = None if backend is None else CachedEmbedder(backend)
     sup = SupervisedClassifier(embedder=vc._embedder_cache, profile=prof, **config["supervised_params"])
     features = TextFeatures(sup.word_weight, sup.char_weight, sup.embedding_weight, sup.rule_weight,

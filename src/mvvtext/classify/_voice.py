@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import numbers
 
 import numpy as np
 import pandas as pd
@@ -53,13 +54,32 @@ class VoiceClassifier(BaseEstimator):
         Also train on the profile's examples and the shipped ``models/training``
         texts (True), on the profile's examples only ('profile'), or on the given
         labels only (False).
+    labelled_weight : float or 'auto'
+        Weight of each of your labelled rows relative to a default example
+        (weight 1) when both are used. ``'auto'``: ``n_default / n_labelled``
+        clipped to [1, 20], so that a few hundred labelled texts carry about as
+        much total weight as the ~2,900 default examples and your labelling
+        conventions are not swamped; ``1.0``: equal weights (the behaviour
+        before this parameter existed).
+
+    Attributes
+    ----------
+    labelled_weight_ : float
+        The weight used for the labelled rows in the last ``fit`` (1.0 when
+        no labelled rows or no default examples were used).
+    n_labelled_, n_train_ : int
+        Labelled rows given and texts trained on.
     """
 
-    def __init__(self, profile=None, embedder="auto", model=None, use_default_examples=True) -> None:
+    AUTO_WEIGHT_MAX = 20.0
+
+    def __init__(self, profile=None, embedder="auto", model=None, use_default_examples=True,
+                 labelled_weight="auto") -> None:
         self.profile = profile
         self.embedder = embedder
         self.model = model
         self.use_default_examples = use_default_examples
+        self.labelled_weight = labelled_weight
 
     # ------------------------------------------------------------------ fitting
     def _backend(self):
@@ -88,6 +108,12 @@ class VoiceClassifier(BaseEstimator):
         if self.use_default_examples not in (True, False, "profile"):
             raise ValueError("The 'use_default_examples' parameter of VoiceClassifier must be one of "
                              f"{{True, False, 'profile'}}. Got {self.use_default_examples!r} instead.")
+        weight = self.labelled_weight
+        if not (weight == "auto" if isinstance(weight, str) else
+                isinstance(weight, numbers.Real) and not isinstance(weight, bool)
+                and np.isfinite(weight) and weight > 0):
+            raise ValueError("The 'labelled_weight' parameter of VoiceClassifier must be 'auto' or a finite "
+                             f"float > 0. Got {weight!r} instead.")
         if self.use_default_examples:
             frames.append(default_examples(profile, shipped=self.use_default_examples is True))
         if X is not None:
@@ -96,19 +122,30 @@ class VoiceClassifier(BaseEstimator):
             frames.append(labels)
         if not frames:
             raise ValueError("nothing to fit on: pass labelled data or set use_default_examples=True")
+        user = np.concatenate([np.full(len(f), i == len(frames) - 1 and X is not None, dtype=bool)
+                               for i, f in enumerate(frames)])
         data = pd.concat(frames, ignore_index=True).astype(object)
         data = data.where(data.notna(), None)
         texts = prepare_texts(data["text"])
-        keep = [bool(t) for t in texts]
+        keep = np.array([bool(t) for t in texts], dtype=bool)
         data = data.loc[keep].reset_index(drop=True)
         texts = [t for t, k in zip(texts, keep) if k]
+        user = user[keep]
+        n_user, n_default = int(user.sum()), int((~user).sum())
+        if n_user == 0 or n_default == 0:
+            self.labelled_weight_ = 1.0
+        elif weight == "auto":
+            self.labelled_weight_ = float(np.clip(n_default / n_user, 1.0, self.AUTO_WEIGHT_MAX))
+        else:
+            self.labelled_weight_ = float(weight)
+        sample_weight = None if self.labelled_weight_ == 1.0 else np.where(user, self.labelled_weight_, 1.0)
         backend = self._backend()
         emb = backend.encode(texts) if backend is not None else None
         model = self.model if self.model is not None else SupervisedClassifier()
         from sklearn.base import clone
 
         self.supervised_ = clone(model).set_params(embedder=backend, profile=profile)
-        self.supervised_.fit(texts, data.drop(columns="text"), embeddings=emb)
+        self.supervised_.fit(texts, data.drop(columns="text"), embeddings=emb, sample_weight=sample_weight)
         self._fit_parts(profile)
         self.n_labelled_ = 0 if X is None else int(len(X))
         self.n_train_ = len(texts)
