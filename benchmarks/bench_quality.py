@@ -2,9 +2,11 @@
 
     PYTHONPATH=src python benchmarks/bench_quality.py [LABELLED.jsonl] [--embedder auto|use|e5|tfidf]
                                                      [--only default|cv|baseline] [--out DIR]
+                                                     [--labelled-weight auto|FLOAT]
 
 1. the no-label default model (profile examples + models/training texts) on the whole file;
-2. 5-fold cross-validation: train on 4 folds + the default examples, predict the 5th;
+2. 5-fold cross-validation: train on 4 folds + the default examples, predict the 5th
+   (the fold rows weighted by ``VoiceClassifier(labelled_weight=...)``, 'auto' by default);
 3. an anchor: plain char TF-IDF + LogisticRegression / Ridge in the same folds.
 
 Each run writes predictions as JSONL and scores them with the shared scorer
@@ -58,12 +60,13 @@ def folds(n: int, k: int = 5):
     return list(KFold(k, shuffle=True, random_state=0).split(np.arange(n)))
 
 
-def run_cv(data: pd.DataFrame, embedder: str) -> pd.DataFrame:
+def run_cv(data: pd.DataFrame, embedder: str, labelled_weight="auto") -> pd.DataFrame:
     from mvvtext.classify import VoiceClassifier
 
     parts = []
     for train_idx, test_idx in folds(len(data)):
-        vc = VoiceClassifier(embedder=embedder).fit(data.iloc[train_idx][["text", *FIELDS]])
+        vc = VoiceClassifier(embedder=embedder, labelled_weight=labelled_weight)
+        vc.fit(data.iloc[train_idx][["text", *FIELDS]])
         pred = vc.predict(data.iloc[test_idx], verbose=False)
         pred["id"] = data["id"].iloc[test_idx].to_numpy()
         parts.append(pred)
@@ -107,13 +110,17 @@ def main(argv=None) -> int:
     p.add_argument("--embedder", default="auto")
     p.add_argument("--only", action="append", choices=["default", "cv", "baseline"])
     p.add_argument("--out", default=None, help="folder for prediction files (default: a temp folder)")
+    p.add_argument("--labelled-weight", default="auto",
+                   help="VoiceClassifier labelled_weight for the CV run: 'auto' or a number (1: equal weights)")
     args = p.parse_args(argv)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     labelled = Path(args.labelled)
     data = pd.read_json(labelled, lines=True)
     out = Path(args.out or tempfile.mkdtemp(prefix="mvvtext-bench-"))
     out.mkdir(parents=True, exist_ok=True)
-    runs = {"default": lambda: run_default(data, args.embedder), "cv": lambda: run_cv(data, args.embedder),
+    weight = args.labelled_weight if args.labelled_weight == "auto" else float(args.labelled_weight)
+    runs = {"default": lambda: run_default(data, args.embedder),
+            "cv": lambda: run_cv(data, args.embedder, weight),
             "baseline": lambda: run_baseline(data)}
     results = {}
     for name in args.only or list(runs):
