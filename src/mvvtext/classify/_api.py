@@ -28,7 +28,8 @@ def default_model(profile=None, embedder="auto") -> VoiceClassifier:
     """The no-label model for ``profile``: fitted on its examples + shipped texts, cached on disk.
 
     The cache key covers the mvvtext version, the profile hash, the shipped
-    training files and the embedding backend, so any change refits.
+    training files, the classify/text/embed source files and the embedding
+    backend, so any change refits.
     """
     from mvvtext._version import __version__
     from mvvtext.embed import get_embedder
@@ -39,6 +40,9 @@ def default_model(profile=None, embedder="auto") -> VoiceClassifier:
     key.update(f"{__version__}|{prof.hash}|{None if backend is None else backend.model_id}".encode())
     for f in sorted(training_dir().glob("*.jsonl")):
         key.update(f.name.encode())
+        key.update(f.read_bytes())
+    package = Path(__file__).resolve().parents[1]  # the code that fits: a changed install refits
+    for f in sorted([*package.glob("classify/*.py"), *package.glob("text/*.py"), *package.glob("embed/*.py")]):
         key.update(f.read_bytes())
     folder = _cache_root() / "default-models" / key.hexdigest()[:24]
     if (folder / "config.json").is_file():

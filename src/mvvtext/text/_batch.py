@@ -30,6 +30,21 @@ class ProcessedText(NamedTuple):
     tokens: list[str]
 
 
+def _code_hash() -> str:
+    """Hash of the normalising/masking code, so a changed install never serves stale masked text."""
+    import hashlib
+    from pathlib import Path
+
+    here = Path(__file__).resolve().parent
+    h = hashlib.sha256()
+    for name in ("_normalize.py", "_mask.py", "_tokenize.py"):
+        h.update((here / name).read_bytes())
+    return h.hexdigest()[:16]
+
+
+_MASK_CODE_HASH = _code_hash()
+
+
 @dataclass(frozen=True)
 class _Settings:
     mask: bool
@@ -39,7 +54,7 @@ class _Settings:
     tokenizer_params: dict
 
     def fingerprint(self) -> str:
-        d = {"v": __version__, "mask": self.mask, "tokenize": self.tokenize, "names": self.names,
+        d = {"v": __version__, "code": _MASK_CODE_HASH, "mask": self.mask, "tokenize": self.tokenize, "names": self.names,
              "emp": self.employee_id_pattern, "tok": self.tokenizer_params}
         return json.dumps(d, sort_keys=True, ensure_ascii=False, default=str)
 
