@@ -249,6 +249,49 @@ class CompiledRule:
         return f"CompiledRule({self.rule!r})"
 
 
+class _RuleIndex:
+    """Inverted index from trigger words and substrings to the rules that need them.
+
+    A text is only checked against rules one of whose trigger words (Sudachi
+    forms) or substrings occurs in it, instead of every rule of every label.
+    """
+
+    def __init__(self, rules: dict[str, list[CompiledRule]]) -> None:
+        self.order: list[tuple[str, CompiledRule]] = [(c, r) for c, rs in rules.items() for r in rs]
+        self.always: list[int] = []
+        self.by_form: dict[str, list[int]] = {}
+        self.by_first_char: dict[str, list[tuple[str, list[int]]]] = {}
+        by_sub: dict[str, list[int]] = {}
+        for i, (_, rule) in enumerate(self.order):
+            trigger = rule._triggers(rule.tree)
+            if trigger is None:
+                self.always.append(i)
+                continue
+            forms, substrings = trigger
+            for f in forms:
+                self.by_form.setdefault(f, []).append(i)
+            for q in substrings:
+                by_sub.setdefault(q, []).append(i)
+        for q, ids in by_sub.items():
+            if q:
+                self.by_first_char.setdefault(q[0], []).append((q, ids))
+            else:
+                self.always.extend(ids)
+
+    def candidates(self, doc: Analysis) -> list[tuple[str, CompiledRule]]:
+        found = set(self.always)
+        for f in doc.forms:
+            ids = self.by_form.get(f)
+            if ids:
+                found.update(ids)
+        text = doc.text
+        for ch in set(text):
+            for q, ids in self.by_first_char.get(ch, ()):
+                if q in text:
+                    found.update(ids)
+        return [self.order[i] for i in sorted(found)]
+
+
 def _normalized(texts: Iterable) -> list[str]:
     from mvvtext.text import normalize
 
@@ -300,20 +343,26 @@ class RuleClassifier(ClassifierMixin, BaseEstimator):
         if not hasattr(self, "rules_"):
             raise NotFittedError("This RuleClassifier is not fitted yet. Call 'fit' first.")
 
+    def _index(self) -> "_RuleIndex":
+        index = self.__dict__.get("_rule_index")
+        if index is None:
+            index = self.__dict__["_rule_index"] = _RuleIndex(self.rules_)
+        return index
+
     def match(self, X: Sequence[str]) -> list[dict[str, list[str]]]:
         """For each text, code -> the rule texts that matched."""
         self._check()
         cache = self.__dict__.setdefault("_match_cache", {})
+        index = self._index()
         out = []
         for text in _normalized(X):
             hits = cache.get(text)
             if hits is None:
                 doc = analyse(text)
                 hits = {}
-                for code, rules in self.rules_.items():
-                    matched = [r.rule for r in rules if r(doc)]
-                    if matched:
-                        hits[code] = matched
+                for code, rule in index.candidates(doc):  # in profile order
+                    if rule.evaluate(rule.tree, doc):
+                        hits.setdefault(code, []).append(rule.rule)
                 if len(cache) > 50_000:
                     cache.clear()
                 cache[text] = hits
