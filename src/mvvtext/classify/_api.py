@@ -90,7 +90,7 @@ def _as_frame(df_or_path, text: str) -> pd.DataFrame:
 
 
 def analyze(df_or_path, text: str = "text", profile=None, model=None, *, embedder="auto",
-            verbose: bool = True) -> pd.DataFrame:
+            verbose: bool = True, n_jobs: int | None = None) -> pd.DataFrame:
     """Classify every text: topics, primary, intent, sentiment, risks, values, scores and evidence.
 
     Parameters
@@ -108,6 +108,8 @@ def analyze(df_or_path, text: str = "text", profile=None, model=None, *, embedde
         Embedding backend of the default model (``"auto"``, ``"use"``, ``"tfidf"``, ``"st:<path>"``, ``None``).
     verbose : bool
         Show a progress bar.
+    n_jobs : int, optional
+        Worker processes (``-1``: all cores); worth it from a few thousand texts.
 
     Returns
     -------
@@ -118,7 +120,7 @@ def analyze(df_or_path, text: str = "text", profile=None, model=None, *, embedde
     """
     frame = _as_frame(df_or_path, text)
     vc = _resolve_model(model, profile, embedder)
-    predicted = vc.predict(frame, text=text, verbose=verbose)
+    predicted = vc.predict(frame, text=text, verbose=verbose, n_jobs=n_jobs)
     kept = frame.drop(columns=[c for c in predicted.columns if c in frame.columns])
     return pd.concat([kept, predicted], axis=1)
 

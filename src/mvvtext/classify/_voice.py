@@ -33,6 +33,18 @@ def _texts_and_labels(X, y, text: str):
     return list(X), pd.DataFrame(y).reset_index(drop=True)
 
 
+def _n_workers(n_jobs: int | None, n_batches: int) -> int:
+    if n_jobs is None:
+        return 1
+    if not isinstance(n_jobs, (int, np.integer)) or isinstance(n_jobs, bool) or n_jobs == 0:
+        raise ValueError(f"The 'n_jobs' parameter must be a non-zero int or None. Got {n_jobs!r} instead.")
+    import os
+
+    cores = os.cpu_count() or 1
+    wanted = cores + 1 + n_jobs if n_jobs < 0 else n_jobs
+    return max(1, min(wanted, n_batches))
+
+
 class VoiceClassifier(BaseEstimator):
     """Classify employee voices: topics, primary, intent, sentiment, risks and values.
 
@@ -173,7 +185,7 @@ class VoiceClassifier(BaseEstimator):
                                  "default examples) or use mvvtext.analyze().")
 
     # ------------------------------------------------------------------ prediction
-    def predict(self, X, text: str = "text", verbose: bool = False) -> pd.DataFrame:
+    def predict(self, X, text: str = "text", verbose: bool = False, n_jobs: int | None = None) -> pd.DataFrame:
         """Classify texts.
 
         Parameters
@@ -184,6 +196,9 @@ class VoiceClassifier(BaseEstimator):
             The text column of a frame.
         verbose : bool
             Show a progress bar.
+        n_jobs : int, optional
+            Worker processes for batches of texts (``-1``: all cores). ``None``
+            or 1 classifies in this process; inputs of one batch always do.
 
         Returns
         -------
@@ -200,11 +215,19 @@ class VoiceClassifier(BaseEstimator):
             raw = list(X)
             index = pd.RangeIndex(len(raw))
         starts = range(0, len(raw), BATCH)
+        batches = (raw[s:s + BATCH] for s in starts)
+        workers = _n_workers(n_jobs, len(starts))
+        if workers > 1:
+            from mvvtext.classify._parallel import map_batches
+
+            results = map_batches(self, batches, workers)
+        else:
+            results = map(self._predict_batch, batches)
         if verbose:
             from tqdm.auto import tqdm
 
-            starts = tqdm(starts, total=len(starts), desc="classifying", unit="batch")
-        parts = [self._predict_batch(raw[s:s + BATCH]) for s in starts]
+            results = tqdm(results, total=len(starts), desc="classifying", unit="batch")
+        parts = list(results)
         out = pd.concat(parts, ignore_index=True) if parts else self._predict_batch([])
         out.index = index
         return out

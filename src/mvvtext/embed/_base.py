@@ -62,5 +62,11 @@ class Embedder(ABC):
     def _encode(self, texts: list[str]) -> np.ndarray:
         """Embed one batch (rows need not be normalised)."""
 
+    def __getstate__(self) -> dict:
+        """Picklable for worker processes: a loaded model (``_model``) is reloaded there on first use."""
+        state = dict(self.__dict__)
+        state.pop("_model", None)
+        return state
+
     def __repr__(self) -> str:
         return f"{type(self).__name__}(model_id={self.model_id!r})"

@@ -42,6 +42,20 @@ class CachedEmbedder(Embedder):
             self._db.execute("CREATE TABLE IF NOT EXISTS vec (k TEXT PRIMARY KEY, v BLOB NOT NULL)")
             self._db.commit()
 
+    def __getstate__(self) -> dict:
+        """Picklable for worker processes: the lock and the SQLite connection are reopened there."""
+        state = dict(self.__dict__)
+        state["_lock"] = None
+        state["_db"] = None
+        state["_memory"] = {}
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self._lock = threading.Lock()
+        if self.cache_dir is not None:
+            self._db = sqlite3.connect(Path(self.cache_dir) / "embeddings.sqlite3", check_same_thread=False)
+
     @property
     def dim(self) -> int:
         return self.embedder.dim

@@ -1,0 +1,37 @@
+"""VoiceClassifier.predict / analyze with n_jobs: same rows, same order, same values."""
+import pandas as pd
+import pytest
+
+from mvvtext.classify import VoiceClassifier, analyze
+from mvvtext.classify import _voice
+
+MINI = "tests/data/mini_profile.yaml"
+BASE = ["給料の振込日が遅れています。", "毎日終電まで残業で、もう辞めたいです。", "チームで協力してリリースできました。",
+        "", None, "評価の基準がよく分かりません。", "特になし"]
+
+
+@pytest.fixture(scope="module")
+def model():
+    return VoiceClassifier(MINI, embedder="tfidf", use_default_examples="profile").fit()
+
+
+def test_parallel_equals_serial(model, monkeypatch):
+    monkeypatch.setattr(_voice, "BATCH", 8)  # several batches from a small input
+    texts = [None if t is None else f"{t}（{i}）" if t else t for i, t in enumerate(BASE * 6)]
+    frame = pd.DataFrame({"text": texts, "site": range(len(texts))}, index=range(100, 100 + len(texts)))
+    serial = analyze(frame, model=model, verbose=False)
+    parallel = analyze(frame, model=model, verbose=False, n_jobs=2)
+    pd.testing.assert_frame_equal(serial, parallel)
+    assert list(parallel.index) == list(frame.index)
+
+
+@pytest.mark.parametrize("bad", [0, 1.5, "2", True])
+def test_bad_n_jobs(model, bad):
+    with pytest.raises(ValueError, match="n_jobs"):
+        model.predict(["給料が低い"], n_jobs=bad)
+
+
+def test_workers_never_exceed_batches():
+    assert _voice._n_workers(None, 10) == 1
+    assert _voice._n_workers(8, 3) == 3
+    assert _voice._n_workers(-1, 100) >= 1
