@@ -56,6 +56,7 @@ def _analyze_args(p: argparse.ArgumentParser) -> Callable[[argparse.Namespace], 
     p.add_argument("--profile", default=None, help="company profile YAML (default: the shipped profile)")
     p.add_argument("--model", default=None, help="trained model folder from `mvvtext train`")
     p.add_argument("--embedder", default="auto", help="auto, use, tfidf or st:<model name or path>")
+    p.add_argument("--n-jobs", type=int, default=None, help="worker processes (-1: all cores)")
 
     def run(args: argparse.Namespace) -> int:
         voices = _read(args)
@@ -63,7 +64,7 @@ def _analyze_args(p: argparse.ArgumentParser) -> Callable[[argparse.Namespace], 
         from mvvtext.io import write_table
 
         analysed = analyze(voices, profile=args.profile, model=args.model, embedder=args.embedder,
-                           verbose=_verbose(args))
+                           verbose=_verbose(args), n_jobs=args.n_jobs)
         if args.out:
             write_table(analysed, args.out)
             print(f"wrote {len(analysed)} rows to {args.out}")
@@ -192,6 +193,7 @@ def _rank_args(p: argparse.ArgumentParser) -> Callable[[argparse.Namespace], int
     p.add_argument("--min-people-quotes", type=int, default=10, help="suppress quotes of groups smaller than this")
     p.add_argument("--profile", default=None)
     p.add_argument("--model", default=None)
+    p.add_argument("--n-jobs", type=int, default=None, help="worker processes for classifying (-1: all cores)")
 
     def run(args: argparse.Namespace) -> int:
         from mvvtext.rank import run_rank_command
@@ -201,7 +203,8 @@ def _rank_args(p: argparse.ArgumentParser) -> Callable[[argparse.Namespace], int
             segment_cols=args.segment_col, outcome_col=args.outcome_col, id_col=args.id_col, period=args.period,
             out=args.out, html=args.html, xlsx=args.xlsx, analyzed_out=args.analyzed_out,
             min_people_figures=args.min_people, min_people_quotes=args.min_people_quotes,
-            analyze_kwargs={"profile": args.profile, "model": args.model, "verbose": _verbose(args)})
+            analyze_kwargs={"profile": args.profile, "model": args.model, "verbose": _verbose(args),
+                            "n_jobs": args.n_jobs})
         cols = [c for c in ("rank", "topic", "priority", "texts", "people", "negative_share", "risk_texts",
                             "emerging", "outcome_lift") if c in ranking.columns]
         print(ranking[cols].head(10).to_string(index=False))
