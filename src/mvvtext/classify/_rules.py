@@ -233,13 +233,18 @@ class CompiledRule:
             return frozenset().union(*(t[0] for t in found)), tuple(q for t in found for q in t[1])
         return None  # Not: may hold without any term
 
-    def could_match(self, doc: Analysis) -> bool:
-        """Cheap pre-check: False only when the rule cannot match ``doc``."""
+    @property
+    def trigger(self):
+        """(forms, substrings) of which one must occur for the rule to match; None if any text may match."""
         if not hasattr(self, "_trigger"):
             self._trigger = self._triggers(self.tree)
-        if self._trigger is None:
+        return self._trigger
+
+    def could_match(self, doc: Analysis) -> bool:
+        """Cheap pre-check: False only when the rule cannot match ``doc``."""
+        if self.trigger is None:
             return True
-        forms, substrings = self._trigger
+        forms, substrings = self.trigger
         return not forms.isdisjoint(doc.forms) or any(q in doc.text for q in substrings)
 
     def __call__(self, doc: Analysis) -> bool:
@@ -263,7 +268,7 @@ class _RuleIndex:
         self.by_first_char: dict[str, list[tuple[str, list[int]]]] = {}
         by_sub: dict[str, list[int]] = {}
         for i, (_, rule) in enumerate(self.order):
-            trigger = rule._triggers(rule.tree)
+            trigger = rule.trigger
             if trigger is None:
                 self.always.append(i)
                 continue
