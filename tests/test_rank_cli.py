@@ -41,6 +41,8 @@ def test_run_rank_command_writes_ranking_and_reports(tmp_path, analysed_csv):
     assert written["texts"].sum() == 400
     assert "segments_raising_拠点" in written.columns and written["outcome_lift"].notna().all()
     assert (tmp_path / "r.xlsx").exists()
+    assert set(r.attrs["timings"]) == {"read", "rank", "write"}  # pre-analysed input: no analyse stage
+    assert all(v >= 0 for v in r.attrs["timings"].values())
 
 
 def test_run_rank_command_names_a_missing_column(tmp_path, analysed_csv):

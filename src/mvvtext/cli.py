@@ -209,6 +209,9 @@ def _rank_args(p: argparse.ArgumentParser) -> Callable[[argparse.Namespace], int
                             "emerging", "outcome_lift") if c in ranking.columns]
         print(ranking[cols].head(10).to_string(index=False))
         print(f"\nranking of {len(ranking)} topics written to {args.out}")
+        timings = ranking.attrs.get("timings", {})
+        if timings:
+            print("timings (s): " + ", ".join(f"{k} {v:.1f}" for k, v in timings.items()))
         return EXIT_OK
 
     return run
