@@ -35,3 +35,20 @@ def test_workers_never_exceed_batches():
     assert _voice._n_workers(None, 10) == 1
     assert _voice._n_workers(8, 3) == 3
     assert _voice._n_workers(-1, 100) >= 1
+
+
+
+def test_refitted_model_is_never_served_stale_by_workers(monkeypatch):
+    monkeypatch.setattr(_voice, "BATCH", 4)
+    frame = pd.DataFrame({"text": [f"給料の振込日が遅れています（{i}）" for i in range(12)]})
+    vc = VoiceClassifier(MINI, embedder="tfidf", use_default_examples="profile").fit()
+    before = analyze(frame, model=vc, verbose=False, n_jobs=2)
+    labelled = pd.DataFrame({
+        "text": [f"給料の振込日が遅れています。いつも感謝しています（{i}）" for i in range(10)]
+                + [f"評価の面談はいつですか（{i}）" for i in range(10)],
+        "intent": ["praise"] * 10 + ["question"] * 10})
+    vc.set_params(use_default_examples=False).fit(labelled)
+    serial = analyze(frame, model=vc, verbose=False)
+    parallel = analyze(frame, model=vc, verbose=False, n_jobs=2)
+    pd.testing.assert_frame_equal(serial, parallel)
+    assert not before["intent"].equals(parallel["intent"])  # the refit changed the answers

@@ -1,8 +1,9 @@
 """Classify batches of texts in worker processes.
 
-Each worker receives the fitted classifier once (as its initializer argument),
-then only the raw texts of each batch travel; results come back in order.
-Workers are loky processes (joblib's), reused across calls with the same model.
+Each call starts its own pool: the workers receive the fitted classifier once
+(as their initializer argument, so a model refitted between calls is never
+served stale), then only the raw texts of each batch travel; results come
+back in input order.
 """
 from __future__ import annotations
 
@@ -24,10 +25,7 @@ def _run(batch: list) -> pd.DataFrame:
 
 def map_batches(model: Any, batches: Iterable[list], workers: int) -> Iterator[pd.DataFrame]:
     """Yield ``model._predict_batch(b)`` for each batch, computed in ``workers`` processes, in order."""
-    from joblib.externals.loky import get_reusable_executor
+    from concurrent.futures import ProcessPoolExecutor
 
-    executor = get_reusable_executor(max_workers=workers, initializer=_init, initargs=(model,),
-                                     reuse="auto", timeout=60)
-    futures = [executor.submit(_run, b) for b in batches]
-    for f in futures:
-        yield f.result()
+    with ProcessPoolExecutor(max_workers=workers, initializer=_init, initargs=(model,)) as pool:
+        yield from pool.map(_run, batches)
