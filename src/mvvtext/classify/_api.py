@@ -1,6 +1,7 @@
 """The functions behind ``mvvtext analyze / train / evaluate``."""
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import os
@@ -15,6 +16,19 @@ from mvvtext.classify._voice import VoiceClassifier
 from mvvtext.exceptions import InputError, ModelMismatchError, ModelNotFoundError
 
 logger = logging.getLogger(__name__)
+
+
+@functools.cache
+def _source_digest() -> bytes:
+    """Digest of the code that fits the default model (classify, text, embed): a changed install refits.
+
+    Computed once per process: ``analyze`` calls :func:`default_model` every time.
+    """
+    package = Path(__file__).resolve().parents[1]
+    h = hashlib.sha256()
+    for f in sorted([*package.glob("classify/*.py"), *package.glob("text/*.py"), *package.glob("embed/*.py")]):
+        h.update(f.read_bytes())
+    return h.digest()
 
 
 def _cache_root() -> Path:
@@ -41,9 +55,7 @@ def default_model(profile=None, embedder="auto") -> VoiceClassifier:
     for f in sorted(training_dir().glob("*.jsonl")):
         key.update(f.name.encode())
         key.update(f.read_bytes())
-    package = Path(__file__).resolve().parents[1]  # the code that fits: a changed install refits
-    for f in sorted([*package.glob("classify/*.py"), *package.glob("text/*.py"), *package.glob("embed/*.py")]):
-        key.update(f.read_bytes())
+    key.update(_source_digest())
     folder = _cache_root() / "default-models" / key.hexdigest()[:24]
     if (folder / "config.json").is_file():
         try:

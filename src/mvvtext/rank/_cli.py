@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from pathlib import Path
 from typing import Sequence
 
@@ -58,13 +59,11 @@ def run_rank_command(
     from mvvtext.io import read_voices, write_table
     from mvvtext.rank._rank import rank_issues
 
-    import time as _time
-
     timings: dict[str, float] = {}
-    t0 = _time.perf_counter()
+    t0 = time.perf_counter()
     segs = list(segment_cols)
     voices = read_voices(input, text=text_col, id=id_col, timestamp=time_col, segments=segs)
-    timings["read"] = _time.perf_counter() - t0
+    timings["read"] = time.perf_counter() - t0
     if "topics" in voices.columns:
         from mvvtext.rank._prepare import list_column
 
@@ -75,15 +74,15 @@ def run_rank_command(
     else:
         from mvvtext.classify import analyze
 
-        t0 = _time.perf_counter()
+        t0 = time.perf_counter()
         analyzed = analyze(voices, text="text", **(analyze_kwargs or {}))
-        timings["analyse"] = _time.perf_counter() - t0
-    t0 = _time.perf_counter()
+        timings["analyse"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
     ranking = rank_issues(analyzed, time="timestamp" if time_col else None, person=person_col,
                           segments=segs, outcome=outcome_col, period=period,
                           min_people_figures=min_people_figures, min_people_quotes=min_people_quotes)
-    timings["rank"] = _time.perf_counter() - t0
-    t0 = _time.perf_counter()
+    timings["rank"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
     write_table(ranking, out)
     if analyzed_out:
         write_table(analyzed, analyzed_out)
@@ -97,6 +96,6 @@ def run_rank_command(
 
         write_xlsx_report(ranking, analyzed, xlsx, person=person_col, segments=segs,
                           time="timestamp" if time_col else None)
-    timings["write"] = _time.perf_counter() - t0
+    timings["write"] = time.perf_counter() - t0
     ranking.attrs["timings"] = timings
     return ranking
