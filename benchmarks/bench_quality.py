@@ -66,7 +66,7 @@ def run_cv(data: pd.DataFrame, embedder: str, labelled_weight="auto") -> pd.Data
     parts = []
     for train_idx, test_idx in folds(len(data)):
         vc = VoiceClassifier(embedder=embedder, labelled_weight=labelled_weight)
-        vc.fit(data.iloc[train_idx][["text", *FIELDS]])
+        vc.fit(data.iloc[train_idx][["text", "channel", *FIELDS]])
         pred = vc.predict(data.iloc[test_idx], verbose=False)
         pred["id"] = data["id"].iloc[test_idx].to_numpy()
         parts.append(pred)

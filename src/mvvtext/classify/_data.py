@@ -33,7 +33,7 @@ def profile_examples(profile: Profile) -> pd.DataFrame:
         rows += [{"text": t, "values": [code]} for t in (*label.examples, *label.behaviours)]
     for code, risk in profile.risks.items():
         rows += [{"text": t, "risks": [code]} for t in risk.examples]
-    frame = pd.DataFrame(rows, columns=["text", *LABEL_COLUMNS])
+    frame = pd.DataFrame(rows, columns=["text", "channel", *LABEL_COLUMNS])
     return frame.astype(object).where(frame.notna(), None)
 
 
@@ -66,14 +66,17 @@ def shipped_training() -> pd.DataFrame:
     files = sorted(training_dir().glob("*.jsonl"))
     frames = [read_labelled(f) for f in files]
     if not frames:
-        return pd.DataFrame(columns=["text", *LABEL_COLUMNS])
+        return pd.DataFrame(columns=["text", "channel", *LABEL_COLUMNS])
     return pd.concat(frames, ignore_index=True)
 
 
 def default_examples(profile: Profile, shipped: bool = True) -> pd.DataFrame:
-    """Profile examples (+ shipped training texts), in the columns text + label fields."""
+    """Profile examples (+ shipped training texts), in the columns text, channel + label fields.
+
+    The profile's examples have no channel (None); the shipped texts carry theirs.
+    """
     frames = [profile_examples(profile)]
     if shipped:
-        frames.append(shipped_training().reindex(columns=["text", *LABEL_COLUMNS]))
+        frames.append(shipped_training().reindex(columns=["text", "channel", *LABEL_COLUMNS]))
     frame = pd.concat(frames, ignore_index=True).astype(object)
     return frame.where(frame.notna(), None)

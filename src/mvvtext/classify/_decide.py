@@ -47,8 +47,8 @@ def _evidence(vc, texts, emb, risk_hits) -> list[str]:
     return out
 
 
-def decide(vc, texts: list[str], emb) -> tuple[dict, dict]:
-    """Return (scores, decisions) for non-empty normalised texts.
+def decide(vc, texts: list[str], emb, channels=None) -> tuple[dict, dict]:
+    """Return (scores, decisions) for non-empty normalised texts (``channels``: one per text, or None).
 
     ``scores`` maps topics / intent / values / risks to (codes, matrix in [0, 1]);
     ``decisions`` maps each output column to a list.
@@ -58,7 +58,7 @@ def decide(vc, texts: list[str], emb) -> tuple[dict, dict]:
     n = len(texts)
     codes = {"topics": list(profile.topics), "intent": list(profile.intents),
              "values": list(profile.values), "risks": list(profile.risks)}
-    raw = sup.predict_scores(texts, embeddings=emb) if n else {}
+    raw = sup.predict_scores(texts, embeddings=emb, channels=channels) if n else {}
     scores = {}
     for field, field_codes in codes.items():
         if field in raw:

@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from mvvtext.classify._tokens import analyse
 from mvvtext.exceptions import NotFittedError
-
 
 
 def sudachi_words(text: str) -> list[str]:
@@ -21,30 +21,54 @@ def sudachi_words(text: str) -> list[str]:
     return out
 
 
+def channel_codes(channels) -> list:
+    """Channel values as lower-case codes (``None`` for missing), one per text."""
+    out = []
+    for c in channels:
+        if c is None or (not isinstance(c, str) and bool(pd.isna(c))):
+            out.append(None)
+        else:
+            code = str(c).strip().lower()
+            out.append(code or None)
+    return out
+
+
 class TextFeatures(TransformerMixin, BaseEstimator):
-    """Combine sparse word / char TF-IDF with dense embeddings and rule hits.
+    """Combine sparse word / char TF-IDF with dense embeddings, rule hits and the channel.
 
     ``transform`` takes normalised texts. Embeddings are passed in by the
     caller (computed once per batch and shared); ``None`` skips them.
+    ``channels`` (one value per text: inquiry / survey / post, or missing)
+    become a one-hot block over the channels seen in ``fit``; a missing or
+    unseen channel is all zeros. Where a text comes from changes what it
+    means: a question is rare on the internal SNS, praise rare at the desk.
 
     Parameters
     ----------
-    word_weight, char_weight, embedding_weight, rule_weight : float
+    word_weight, char_weight, embedding_weight, rule_weight, channel_weight : float
         Block weights (each block is L2-normalised per row before weighting).
     rules : list of RuleClassifier, optional
         Fitted rule classifiers whose hit counts are added as features.
+
+    Attributes
+    ----------
+    channels_ : list of str
+        Channel codes of the one-hot block (empty: no channel block).
     """
 
     def __init__(self, word_weight: float = 1.0, char_weight: float = 1.0, embedding_weight: float = 1.0,
-                 rule_weight: float = 0.5, rules=None) -> None:
+                 rule_weight: float = 0.5, rules=None, channel_weight: float = 1.0) -> None:
         self.word_weight = word_weight
         self.char_weight = char_weight
         self.embedding_weight = embedding_weight
         self.rule_weight = rule_weight
         self.rules = rules
+        self.channel_weight = channel_weight
 
-    def fit(self, X, y=None, embeddings=None) -> "TextFeatures":
+    def fit(self, X, y=None, embeddings=None, channels=None) -> "TextFeatures":
         X = list(X)
+        seen = set() if channels is None or self.channel_weight <= 0 else set(channel_codes(channels)) - {None}
+        self.channels_ = sorted(seen)
         self.word_ = TfidfVectorizer(analyzer=sudachi_words, sublinear_tf=True, min_df=2, max_features=30000,
                                      dtype=np.float32).fit(X)
         self.char_ = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True, min_df=2,
@@ -52,7 +76,19 @@ class TextFeatures(TransformerMixin, BaseEstimator):
         self.embedding_dim_ = 0 if embeddings is None else int(np.asarray(embeddings).shape[1])
         return self
 
-    def transform(self, X, embeddings=None):
+    def _channel_block(self, n: int, channels) -> sp.csr_matrix:
+        block = np.zeros((n, len(self.channels_)), dtype=np.float32)
+        if channels is not None:
+            codes = channel_codes(channels)
+            if len(codes) != n:
+                raise ValueError(f"got {len(codes)} channels for {n} texts")
+            where = {c: j for j, c in enumerate(self.channels_)}
+            for i, c in enumerate(codes):
+                if c in where:
+                    block[i, where[c]] = self.channel_weight
+        return sp.csr_matrix(block)
+
+    def transform(self, X, embeddings=None, channels=None):
         if not hasattr(self, "word_"):
             raise NotFittedError("This TextFeatures is not fitted yet. Call 'fit' first.")
         X = list(X)
@@ -64,4 +100,6 @@ class TextFeatures(TransformerMixin, BaseEstimator):
         for rule in self.rules or ():
             hits = np.minimum(rule.hit_counts(X), 2.0) / 2.0
             blocks.append(sp.csr_matrix(self.rule_weight * hits.astype(np.float32)))
+        if getattr(self, "channels_", None):  # models saved before the channel block have none
+            blocks.append(self._channel_block(len(X), channels))
         return sp.hstack(blocks, format="csr")

@@ -19,12 +19,12 @@ def _init(model: Any) -> None:
     _MODEL = model
 
 
-def _run(batch: list) -> pd.DataFrame:
-    return _MODEL._predict_batch(batch)
+def _run(batch: tuple) -> pd.DataFrame:
+    return _MODEL._predict_batch(*batch)
 
 
 def map_batches(model: Any, batches: Iterable[list], workers: int) -> Iterator[pd.DataFrame]:
-    """Yield ``model._predict_batch(b)`` for each batch, computed in ``workers`` processes, in order."""
+    """Yield ``model._predict_batch(*b)`` for each batch ``(texts, channels)``, in ``workers`` processes, in order."""
     from concurrent.futures import ProcessPoolExecutor
 
     with ProcessPoolExecutor(max_workers=workers, initializer=_init, initargs=(model,)) as pool:

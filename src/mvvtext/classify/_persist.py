@@ -34,6 +34,7 @@ def save_model(vc, path) -> Path:
         "sklearn_version": sklearn.__version__,
         "embedder_id": None if backend is None else backend.model_id,
         "embedding_dim": int(sup.features_.embedding_dim_),
+        "channels": list(getattr(sup.features_, "channels_", [])),
         "profile_hash": vc.profile_.hash,
         "profile_source": vc.profile_.source,
         "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
@@ -117,9 +118,10 @@ def load_model(path, profile=None, embedder=None):
     vc._embedder_cache = None if backend is None else CachedEmbedder(backend)
     sup = SupervisedClassifier(embedder=vc._embedder_cache, profile=prof, **config["supervised_params"])
     features = TextFeatures(sup.word_weight, sup.char_weight, sup.embedding_weight, sup.rule_weight,
-                            sup._rules())
+                            sup._rules(), sup.channel_weight)
     features.word_, features.char_ = state["word"], state["char"]
     features.embedding_dim_ = config["embedding_dim"]
+    features.channels_ = [str(c) for c in config.get("channels", [])]  # none in models saved before channels
     sup.features_ = features
     sup.heads_, sup.binarizers_ = state["heads"], state["binarizers"]
     sup.classes_ = {f: __import__("numpy").array(c, dtype=object) for f, c in config["labels"].items()}

@@ -20,6 +20,7 @@ logger = logging.getLogger(__name__)
 MULTI = ("topics", "values", "risks")
 SINGLE = ("primary", "intent")
 FIELDS = ("topics", "primary", "intent", "sentiment", "risks", "values")
+CHANNEL_FIELDS = ("intent", "values", "sentiment", "risks")
 _GRID = np.round(np.arange(0.10, 0.75, 0.025), 3)
 
 
@@ -111,8 +112,14 @@ class SupervisedClassifier(ClassifierMixin, BaseEstimator):
         Inverse regularisation of the logistic regressions.
     alpha : float
         Ridge regularisation of the sentiment head.
-    word_weight, char_weight, embedding_weight, rule_weight : float
-        Feature block weights (see :class:`TextFeatures`).
+    word_weight, char_weight, embedding_weight, rule_weight, channel_weight : float
+        Feature block weights (see :class:`TextFeatures`); the channel block
+        is only built when ``fit`` is given channels.
+    channel_fields : sequence of str
+        The heads that see the channel block. By default intent, values,
+        sentiment and risks (what a text does depends on where it was
+        written); topics and primary are read from the text alone, where
+        the channel measured no gain.
     cv : int
         Folds used to choose thresholds (0: fixed 0.5 / risks 0.35).
 
@@ -125,7 +132,8 @@ class SupervisedClassifier(ClassifierMixin, BaseEstimator):
 
     def __init__(self, embedder=None, profile=None, C: float = 4.0, alpha: float = 3.0,
                  word_weight: float = 1.0, char_weight: float = 1.0, embedding_weight: float = 1.0,
-                 rule_weight: float = 0.5, cv: int = 3) -> None:
+                 rule_weight: float = 0.5, cv: int = 3, channel_weight: float = 1.0,
+                 channel_fields=CHANNEL_FIELDS) -> None:
         self.embedder = embedder
         self.profile = profile
         self.C = C
@@ -135,6 +143,8 @@ class SupervisedClassifier(ClassifierMixin, BaseEstimator):
         self.embedding_weight = embedding_weight
         self.rule_weight = rule_weight
         self.cv = cv
+        self.channel_weight = channel_weight
+        self.channel_fields = channel_fields
 
     # ------------------------------------------------------------------ helpers
     def _embed(self, texts: list[str], embeddings=None):
@@ -159,19 +169,28 @@ class SupervisedClassifier(ClassifierMixin, BaseEstimator):
             return None
         return [RuleClassifier(self.profile, f).fit() for f in ("topics", "intent", "values")]
 
+    def _for_field(self, Xf, field: str):
+        """The feature columns head ``field`` uses: all, or all but the trailing channel block."""
+        n_channels = len(getattr(self.features_, "channels_", ()))
+        if not n_channels or field in tuple(getattr(self, "channel_fields", CHANNEL_FIELDS)):
+            return Xf
+        return Xf[:, :Xf.shape[1] - n_channels]
+
     def _check(self) -> None:
         if not hasattr(self, "heads_"):
             raise NotFittedError("This SupervisedClassifier is not fitted yet. Call 'fit' with labelled texts first.")
 
     # ------------------------------------------------------------------ fit
-    def fit(self, X, y, embeddings=None, sample_weight=None) -> "SupervisedClassifier":
+    def fit(self, X, y, embeddings=None, sample_weight=None, channels=None) -> "SupervisedClassifier":
         """Fit on normalised texts ``X`` and a frame ``y`` of label columns.
 
         ``y`` has any of the columns topics, primary, intent, sentiment, risks,
         values; a missing value (None / NaN) means "not labelled for this field",
         so texts labelled for different fields can be mixed. ``sample_weight``
         (one non-negative number per text) weights the texts in every head and
-        in the cross-validated choice of thresholds.
+        in the cross-validated choice of thresholds. ``channels`` (one value per
+        text, missing allowed) adds the channel as a feature; pass the same
+        kind of values to :meth:`predict`.
         """
         from mvvtext.text import normalize
 
@@ -188,16 +207,19 @@ class SupervisedClassifier(ClassifierMixin, BaseEstimator):
             if weights.shape != (len(texts),) or not np.isfinite(weights).all() or (weights < 0).any():
                 raise ValueError(f"sample_weight must hold one finite non-negative number per text "
                                  f"({len(texts)}); got shape {weights.shape}")
+        if channels is not None and len(channels) != len(texts):
+            raise ValueError(f"X has {len(texts)} texts but channels has {len(channels)} values")
         emb = self._embed(texts, embeddings)
         self.features_ = TextFeatures(self.word_weight, self.char_weight, self.embedding_weight,
-                                      self.rule_weight, self._rules()).fit(texts, embeddings=emb)
-        Xf = self.features_.transform(texts, embeddings=emb)
+                                      self.rule_weight, self._rules(), self.channel_weight)
+        self.features_.fit(texts, embeddings=emb, channels=channels)
+        Xf = self.features_.transform(texts, embeddings=emb, channels=channels)
         self.heads_, self.classes_, self.thresholds_, self.binarizers_ = {}, {}, {}, {}
         for field in fields:
             mask = _labelled(y[field], field)
             if mask.sum() < 2:
                 continue
-            Xm, col = Xf[mask], y.loc[mask, field]
+            Xm, col = self._for_field(Xf, field)[mask], y.loc[mask, field]
             wm = None if weights is None else weights[mask]
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")  # constant labels / convergence chatter on tiny sets
@@ -245,31 +267,32 @@ class SupervisedClassifier(ClassifierMixin, BaseEstimator):
         return choose_threshold(Y, np.asarray(P), field, sample_weight=sample_weight)
 
     # ------------------------------------------------------------------ predict
-    def _features(self, X, embeddings=None):
+    def _features(self, X, embeddings=None, channels=None):
         from mvvtext.text import normalize
 
         self._check()
         texts = [normalize(t) for t in X]
         emb = self._embed(texts, embeddings) if self.features_.embedding_dim_ else None
-        return texts, self.features_.transform(texts, embeddings=emb)
+        return texts, self.features_.transform(texts, embeddings=emb, channels=channels)
 
-    def predict_scores(self, X, embeddings=None) -> dict:
+    def predict_scores(self, X, embeddings=None, channels=None) -> dict:
         """field -> (n, n_labels) probabilities (multi-label / single-label fields) or (n,) sentiment."""
-        texts, Xf = self._features(X, embeddings)
+        texts, Xf = self._features(X, embeddings, channels)
         out = {}
         for field, head in self.heads_.items():
+            Xh = self._for_field(Xf, field)
             if field == "sentiment":
                 import scipy.sparse as sp
 
                 lex = self._lexicon().features(texts)
-                out[field] = np.clip(head.predict(sp.hstack([Xf, lex], format="csr")), -2.0, 2.0)
+                out[field] = np.clip(head.predict(sp.hstack([Xh, lex], format="csr")), -2.0, 2.0)
             else:
-                out[field] = np.asarray(head.predict_proba(Xf))
+                out[field] = np.asarray(head.predict_proba(Xh))
         return out
 
-    def predict_proba(self, X, embeddings=None) -> dict:
+    def predict_proba(self, X, embeddings=None, channels=None) -> dict:
         """field -> DataFrame of per-label probabilities (classification fields only)."""
-        scores = self.predict_scores(X, embeddings)
+        scores = self.predict_scores(X, embeddings, channels)
         return {f: pd.DataFrame(s, columns=list(self.classes_[f]))
                 for f, s in scores.items() if f != "sentiment"}
 
@@ -287,6 +310,6 @@ class SupervisedClassifier(ClassifierMixin, BaseEstimator):
                 out[field] = [[c for c, p in zip(self.classes_[field], row) if p >= t] for row in s]
         return out
 
-    def predict(self, X, embeddings=None) -> pd.DataFrame:
+    def predict(self, X, embeddings=None, channels=None) -> pd.DataFrame:
         """A frame with one column per fitted field (lists for multi-label fields)."""
-        return self.decide(self.predict_scores(X, embeddings))
+        return self.decide(self.predict_scores(X, embeddings, channels))

@@ -21,16 +21,17 @@ SCORE_PREFIX = {"topics": "score_topic_", "intent": "score_intent_", "values": "
 BATCH = 512
 
 
-def _texts_and_labels(X, y, text: str):
-    """Split a labelled frame (or texts + y) into texts and a label frame."""
+def _texts_and_labels(X, y, text: str, channel: str = "channel"):
+    """Split a labelled frame (or texts + y) into texts, channels (or None) and a label frame."""
     if isinstance(X, pd.DataFrame):
         if text not in X.columns:
             raise InputError(f"the labelled data has no text column '{text}'", column=text)
         labels = X.reindex(columns=[c for c in LABEL_COLUMNS if c in X.columns]) if y is None else y
-        return list(X[text]), pd.DataFrame(labels).reset_index(drop=True)
+        channels = list(X[channel]) if channel in X.columns else None
+        return list(X[text]), channels, pd.DataFrame(labels).reset_index(drop=True)
     if y is None:
         raise ValueError("pass a labelled DataFrame, or texts X with a label frame y")
-    return list(X), pd.DataFrame(y).reset_index(drop=True)
+    return list(X), None, pd.DataFrame(y).reset_index(drop=True)
 
 
 def _n_workers(n_jobs: int | None, n_batches: int) -> int:
@@ -102,7 +103,7 @@ class VoiceClassifier(BaseEstimator):
             self._embedder_cache = None if backend is None else CachedEmbedder(backend)
         return self._embedder_cache
 
-    def fit(self, X=None, y=None, text: str = "text") -> "VoiceClassifier":
+    def fit(self, X=None, y=None, text: str = "text", channel: str = "channel") -> "VoiceClassifier":
         """Fit on the default examples, plus labelled data when given.
 
         Parameters
@@ -114,6 +115,9 @@ class VoiceClassifier(BaseEstimator):
             Label columns for texts ``X``.
         text : str
             Text column of a labelled frame.
+        channel : str
+            Channel column of a labelled frame (inquiry / survey / post), used
+            when present: the channel is a feature of every head.
         """
         profile = load_profile(self.profile)
         frames = []
@@ -129,8 +133,9 @@ class VoiceClassifier(BaseEstimator):
         if self.use_default_examples:
             frames.append(default_examples(profile, shipped=self.use_default_examples is True))
         if X is not None:
-            texts, labels = _texts_and_labels(X, y, text)
+            texts, channels, labels = _texts_and_labels(X, y, text, channel)
             labels.insert(0, "text", texts)
+            labels.insert(1, "channel", channels)
             frames.append(labels)
         if not frames:
             raise ValueError("nothing to fit on: pass labelled data or set use_default_examples=True")
@@ -157,7 +162,9 @@ class VoiceClassifier(BaseEstimator):
         from sklearn.base import clone
 
         self.supervised_ = clone(model).set_params(embedder=backend, profile=profile)
-        self.supervised_.fit(texts, data.drop(columns="text"), embeddings=emb, sample_weight=sample_weight)
+        channels = list(data["channel"]) if "channel" in data.columns else None
+        self.supervised_.fit(texts, data.drop(columns=["text", "channel"], errors="ignore"), embeddings=emb,
+                             sample_weight=sample_weight, channels=channels)
         self._fit_parts(profile)
         self.n_labelled_ = 0 if X is None else int(len(X))
         self.n_train_ = len(texts)
@@ -185,7 +192,8 @@ class VoiceClassifier(BaseEstimator):
                                  "default examples) or use mvvtext.analyze().")
 
     # ------------------------------------------------------------------ prediction
-    def predict(self, X, text: str = "text", verbose: bool = False, n_jobs: int | None = None) -> pd.DataFrame:
+    def predict(self, X, text: str = "text", verbose: bool = False, n_jobs: int | None = None,
+                channel: str = "channel") -> pd.DataFrame:
         """Classify texts.
 
         Parameters
@@ -199,6 +207,9 @@ class VoiceClassifier(BaseEstimator):
         n_jobs : int, optional
             Worker processes for batches of texts (``-1``: all cores). ``None``
             or 1 classifies in this process; inputs of one batch always do.
+        channel : str
+            The channel column of a frame (inquiry / survey / post), used when
+            present; texts with no channel are classified from the text alone.
 
         Returns
         -------
@@ -211,34 +222,36 @@ class VoiceClassifier(BaseEstimator):
             if text not in X.columns:
                 raise InputError(f"no text column '{text}'; columns are {list(X.columns)}", column=text)
             raw, index = X[text].tolist(), X.index
+            chans = X[channel].tolist() if channel in X.columns else None
         else:
-            raw = list(X)
+            raw, chans = list(X), None
             index = pd.RangeIndex(len(raw))
         starts = range(0, len(raw), BATCH)
-        batches = (raw[s:s + BATCH] for s in starts)
+        batches = ((raw[s:s + BATCH], None if chans is None else chans[s:s + BATCH]) for s in starts)
         workers = _n_workers(n_jobs, len(starts))
         if workers > 1:
             from mvvtext.classify._parallel import map_batches
 
             results = map_batches(self, batches, workers)
         else:
-            results = map(self._predict_batch, batches)
+            results = (self._predict_batch(*b) for b in batches)
         if verbose:
             from tqdm.auto import tqdm
 
             results = tqdm(results, total=len(starts), desc="classifying", unit="batch")
         parts = list(results)
-        out = pd.concat(parts, ignore_index=True) if parts else self._predict_batch([])
+        out = pd.concat(parts, ignore_index=True) if parts else self._predict_batch([], None)
         out.index = index
         return out
 
-    def _predict_batch(self, raw: list) -> pd.DataFrame:
+    def _predict_batch(self, raw: list, channels: list | None = None) -> pd.DataFrame:
         texts = prepare_texts(raw)
         present = np.array([bool(t) for t in texts], dtype=bool)
         live = [t for t, p in zip(texts, present) if p]
+        live_channels = None if channels is None else [c for c, p in zip(channels, present) if p]
         backend = self._backend()
         emb = backend.encode(live) if backend is not None and live else None
-        scores, decided = self._scores(live, emb)
+        scores, decided = self._scores(live, emb, live_channels)
         n = len(texts)
         cols: dict[str, list] = {"text_masked": texts}
         defaults = {"topics": ["other"], "primary": "other", "intent": "report", "sentiment": 0.0,
@@ -257,10 +270,10 @@ class VoiceClassifier(BaseEstimator):
         frame["sentiment"] = frame["sentiment"].astype(float)
         return frame
 
-    def _scores(self, texts: list[str], emb):
+    def _scores(self, texts: list[str], emb, channels=None):
         from mvvtext.classify._decide import decide
 
-        return decide(self, texts, emb)
+        return decide(self, texts, emb, channels)
 
     # ------------------------------------------------------------------ persistence
     def save(self, path) -> "VoiceClassifier":

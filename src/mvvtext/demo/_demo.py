@@ -110,8 +110,9 @@ def run_demo(out_dir: str | Path = "mvvtext-demo", verbose: bool = True, **analy
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
     raw = load_demo()
-    voices = read_voices(raw, text="text", id="inquiry_id", timestamp="received_at",
-                         segments=["site", "department", "tenure_band"])
+    # every text is a desk inquiry: the channel is a feature of the classifier
+    voices = read_voices(raw.assign(channel="inquiry"), text="text", id="inquiry_id", channel="channel",
+                         timestamp="received_at", segments=["site", "department", "tenure_band"])
     timings["read"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     analyzed = analyze(voices, text="text", **analyze_kwargs)

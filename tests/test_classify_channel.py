@@ -1,0 +1,89 @@
+"""The channel (inquiry / survey / post) as a feature of the supervised heads."""
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from mvvtext.classify import SupervisedClassifier, VoiceClassifier
+from mvvtext.classify._features import TextFeatures, channel_codes
+
+MINI = "tests/data/mini_profile.yaml"
+
+# The same words written at the desk are a question, on the SNS a report: only the channel tells them apart.
+SAME = "来週の研修の件です。"
+LABELLED = pd.DataFrame(
+    [{"text": f"{SAME}{tail}", "channel": ch, "intent": intent}
+     for tail in ("", "以上。", "よろしくです。", "メモ。", "共有まで。", "念のため。")
+     for ch, intent in (("inquiry", "question"), ("post", "report"))])
+
+
+def test_channel_codes_lower_case_and_missing():
+    assert channel_codes(["Inquiry ", "post", None, np.nan, pd.NA, ""]) == ["inquiry", "post", None, None, None, None]
+
+
+def test_text_features_one_hot_block_over_seen_channels():
+    texts = ["給料が低い", "評価が不透明", "ありがとう", "給料が低い"]
+    tf = TextFeatures(rule_weight=0, channel_weight=2.0).fit(texts, channels=["inquiry", "post", None, "survey"])
+    assert tf.channels_ == ["inquiry", "post", "survey"]
+    X = tf.transform(texts, channels=["post", "unknown", None, "SURVEY"]).toarray()
+    block = X[:, -3:]
+    assert block.tolist() == [[0, 2, 0], [0, 0, 0], [0, 0, 0], [0, 0, 2]]
+    without = tf.transform(texts).toarray()  # no channels at predict time: zeros, same width
+    assert without.shape == X.shape and not without[:, -3:].any()
+    with pytest.raises(ValueError, match="3 channels for 4 texts"):
+        tf.transform(texts, channels=["post"] * 3)
+
+
+def test_no_channels_in_fit_means_no_block():
+    texts = ["給料が低い", "評価が不透明", "ありがとう"]
+    plain = TextFeatures(rule_weight=0).fit(texts)
+    assert plain.channels_ == []
+    assert plain.transform(texts, channels=["post"] * 3).shape == plain.transform(texts).shape
+
+
+def test_supervised_intent_follows_the_channel():
+    sup = SupervisedClassifier(rule_weight=0, cv=0).fit(LABELLED["text"], LABELLED[["intent"]],
+                                                        channels=LABELLED["channel"].tolist())
+    pred = sup.predict([SAME, SAME], channels=["inquiry", "post"])
+    assert pred["intent"].tolist() == ["question", "report"]
+
+
+def test_channel_fields_choose_the_heads_that_see_it():
+    y = LABELLED.assign(primary="other")[["intent", "primary"]]
+    sup = SupervisedClassifier(rule_weight=0, cv=0, channel_fields=("primary",))
+    sup.fit(LABELLED["text"], y, channels=LABELLED["channel"].tolist())
+    intent = sup.predict_proba([SAME, SAME], channels=["inquiry", "post"])["intent"]
+    assert np.allclose(intent.iloc[0], intent.iloc[1])  # intent no longer sees the channel
+
+
+def test_voice_classifier_reads_the_channel_column_and_keeps_it_after_save(tmp_path):
+    vc = VoiceClassifier(MINI, embedder=None, use_default_examples=False).fit(LABELLED)
+    assert vc.supervised_.features_.channels_ == ["inquiry", "post"]
+    frame = pd.DataFrame({"text": [SAME, SAME, SAME], "channel": ["inquiry", "post", None]}, index=[7, 8, 9])
+    pred = vc.predict(frame)
+    assert pred.index.tolist() == [7, 8, 9]
+    assert pred.loc[[7, 8], "intent"].tolist() == ["question", "report"]
+    renamed = vc.predict(frame.rename(columns={"channel": "経路"}), channel="経路")
+    assert renamed["intent"].tolist() == pred["intent"].tolist()
+    vc.save(tmp_path / "m")
+    assert json.loads((tmp_path / "m" / "config.json").read_text())["channels"] == ["inquiry", "post"]
+    again = VoiceClassifier.load(tmp_path / "m", profile=MINI)
+    assert again.predict(frame)["intent"].tolist() == pred["intent"].tolist()
+    parallel = vc.predict(pd.concat([frame] * 200, ignore_index=True), n_jobs=2)
+    assert parallel["intent"].tolist() == pred["intent"].tolist() * 200
+
+
+def test_a_model_saved_before_channels_still_loads(tmp_path):
+    vc = VoiceClassifier(MINI, embedder=None, use_default_examples=False).fit(LABELLED.drop(columns="channel"))
+    vc.save(tmp_path / "old")
+    config_file = tmp_path / "old" / "config.json"
+    config = json.loads(config_file.read_text())
+    del config["channels"]
+    config["supervised_params"].pop("channel_weight")
+    config["supervised_params"].pop("channel_fields")
+    config_file.write_text(json.dumps(config, ensure_ascii=False))
+    old = VoiceClassifier.load(tmp_path / "old", profile=MINI)
+    assert old.supervised_.features_.channels_ == []
+    frame = pd.DataFrame({"text": [SAME], "channel": ["post"]})
+    assert old.predict(frame)["intent"].tolist() == vc.predict(frame)["intent"].tolist()
