@@ -92,8 +92,25 @@ def _init_worker(settings: _Settings) -> None:
     _WORKER = _Processor(settings)
 
 
-def _work(texts: list) -> list[tuple[str, list[str]]]:
-    return _WORKER.many(texts)  # type: ignore[union-attr]
+# Results cross the process boundary as two strings per chunk, not 2 x N objects: one
+# pickled string is a memory copy, and str.split rebuilds the lists in C. normalize()
+# removes every C0 control character, so these separators never occur in the text.
+_TEXT_SEP, _TOKEN_SEP = "\x1e", "\x1f"
+
+
+def _work(texts: list) -> tuple[str, str]:
+    done = _WORKER.many(texts)  # type: ignore[union-attr]
+    return (_TEXT_SEP.join(m for m, _ in done), _TEXT_SEP.join(_TOKEN_SEP.join(t) for _, t in done))
+
+
+def _unpack(packed: tuple[str, str], n: int) -> list[tuple[str, list[str]]]:
+    if n == 0:
+        return []
+    masked = packed[0].split(_TEXT_SEP)
+    tokens = [t.split(_TOKEN_SEP) if t else [] for t in packed[1].split(_TEXT_SEP)]
+    if len(masked) != n or len(tokens) != n:  # pragma: no cover - guarded by normalize()
+        raise RuntimeError(f"a worker returned {len(masked)} results for {n} texts")
+    return list(zip(masked, tokens))
 
 
 def _settings(mask, tokenize, names, employee_id_pattern, tokenizer) -> _Settings:
@@ -128,13 +145,14 @@ def _run_chunks(chunks: Iterator[list], settings: _Settings, n_jobs: int) -> Ite
     with ProcessPoolExecutor(max_workers=n_jobs, initializer=_init_worker, initargs=(settings,)) as ex:
         pending: deque = deque()
         for c in chunks:
-            pending.append(ex.submit(_work, c) if c else None)  # None: a chunk fully served by the cache
+            # None: a chunk fully served by the cache
+            pending.append((ex.submit(_work, c), len(c)) if c else None)
             if len(pending) >= 2 * n_jobs:
                 f = pending.popleft()
-                yield f.result() if f is not None else []
+                yield _unpack(f[0].result(), f[1]) if f is not None else []
         while pending:
             f = pending.popleft()
-            yield f.result() if f is not None else []
+            yield _unpack(f[0].result(), f[1]) if f is not None else []
 
 
 def _resolve_jobs(n_jobs: int) -> int:

@@ -143,11 +143,14 @@ def _phone_ok(match: str) -> bool:
     return 10 <= len(digits) <= 11
 
 
+@functools.lru_cache(maxsize=8)
+def _suffixes(exclusions: frozenset[str]) -> tuple[str, ...]:
+    return tuple(w for w in exclusions if len(w) >= 2)
+
+
 def _excluded(name: str, exclusions: frozenset[str]) -> bool:
     """True for a role noun: exact one-kanji words, or ending in a longer listed word."""
-    if name in exclusions:
-        return True
-    return any(len(w) >= 2 and name.endswith(w) for w in exclusions)
+    return name in exclusions or name.endswith(_suffixes(exclusions))
 
 
 def _trim_name(run: str, exclusions: frozenset[str]) -> tuple[int, int] | None:
@@ -188,9 +191,17 @@ def _name_spans(text: str, exclusions: frozenset[str]) -> list[tuple[int, int]]:
 
 @functools.lru_cache(maxsize=1)
 def _sudachi() -> Any:
-    from sudachipy import dictionary, tokenizer
+    """Mode-C tokenizer loading only POS + surface, and the POS ids of person names, surnames and nouns."""
+    from sudachipy import dictionary
 
-    return dictionary.Dictionary(dict="core").create(), tokenizer.Tokenizer.SplitMode.C
+    d = dictionary.Dictionary(dict="core")
+    table = []
+    while (p := d.pos_of(len(table))) is not None:
+        table.append(p)
+    names = frozenset(i for i, p in enumerate(table) if p[2] == "人名")
+    surnames = frozenset(i for i in names if table[i][3] == "姓")
+    nouns = frozenset(i for i, p in enumerate(table) if p[0] == "名詞" and p[1] not in ("数詞", "助数詞"))
+    return d.create(mode="C", fields={"pos", "surface"}), names, surnames, nouns
 
 
 _SPACE = frozenset(" \u3000\t")
@@ -202,22 +213,21 @@ def _dictionary_name_spans(text: str, exclusions: frozenset[str]) -> list[tuple[
     A surname followed by a space and a short noun is taken as 「姓 名」 (「岡田 さくら」),
     since given names written in kana are often not in the dictionary.
     """
-    tok, mode = _sudachi()
+    tok, names, surnames, nouns = _sudachi()
     spans: list[tuple[int, int]] = []
     offset = 0
     for piece in split_long_text(text):
-        morphemes = tok.tokenize(piece, mode)
+        morphemes = tok.tokenize(piece)
         n = len(morphemes)
         for i in range(n):
             m = morphemes[i]
-            pos = m.part_of_speech()
-            if pos[2] != "人名" or m.surface() in exclusions:
+            pid = m.part_of_speech_id()
+            if pid not in names or m.surface() in exclusions:
                 continue
             spans.append((offset + m.begin(), offset + m.end()))
-            if pos[3] == "姓" and i + 2 < n and m.end() < len(piece) and piece[m.end()] in _SPACE:
+            if pid in surnames and i + 2 < n and m.end() < len(piece) and piece[m.end()] in _SPACE:
                 nxt = morphemes[i + 2] if morphemes[i + 1].surface().isspace() else None
-                if (nxt is not None and nxt.part_of_speech()[0] == "名詞"
-                        and nxt.part_of_speech()[1] not in ("数詞", "助数詞")
+                if (nxt is not None and nxt.part_of_speech_id() in nouns
                         and len(nxt.surface()) <= 4 and not _excluded(nxt.surface(), exclusions)):
                     spans.append((offset + nxt.begin(), offset + nxt.end()))
         offset += len(piece)
