@@ -151,3 +151,11 @@ def test_disk_cache_survives_and_stores_no_raw_text(tmp_path):
 def test_verbose_shows_progress(capsys):
     process_frame(pd.DataFrame({"text": ["給料"] * 3}), verbose=True)
     assert "mvvtext text" in capsys.readouterr().err
+
+
+def test_parallel_results_equal_serial_ones():
+    texts = ["給料が安い\n評価が不透明", "", None, "特になし", "ｶﾞｯｺｳ\x1e\x1fの話", "〈氏名〉さん", "佐藤さんに 090-1234-5678 で"] * 40
+    serial = list(iter_process(texts, n_jobs=1, chunksize=9))
+    parallel = list(iter_process(texts, n_jobs=2, chunksize=9))
+    assert parallel == serial and len(parallel) == len(texts)
+    assert serial[0].tokens and serial[1] == ("", []) and serial[3].tokens == []

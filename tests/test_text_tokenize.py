@@ -204,3 +204,19 @@ def test_user_dictionary_errors(tmp_path):
         build_user_dictionary(["a,b"], tmp_path / "u2.dic")
     with pytest.raises(InputError):
         Tokenizer(user_dict=tmp_path / "nope.dic").content_words("給料")
+
+
+@pytest.mark.parametrize("form", ["normalized", "dictionary", "surface"])
+def test_content_words_equal_a_full_sudachi_loop(form):
+    """The field-subset tokenizer with a reused result list gives what plain SudachiPy gives."""
+    from sudachipy import Dictionary
+
+    texts = ["お給料が安くて打合せが多い。", "評価制度が分かりにくいので見直してもらいたい！",
+             "東京本社の山田部長に相談しました", "ﾊﾟｿｺﾝが遅くて困っている。よろしくお願いします。"] * 3
+    tok = Tokenizer(form=form, cache_size=0, normalize=False)
+    full = Dictionary().create(mode="C")
+    get = {"normalized": "normalized_form", "dictionary": "dictionary_form", "surface": "surface"}[form]
+    for text in texts:
+        expected = [getattr(m, get)() for m in full.tokenize(text)
+                    if tok._keep_pos[m.part_of_speech_id()] and getattr(m, get)() not in DEFAULT_STOPWORDS]
+        assert tok.content_words(text) == expected
