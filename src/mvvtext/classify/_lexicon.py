@@ -74,7 +74,16 @@ class SentimentLexicon:
         return not core or core in self._filler
 
     def score(self, text: str) -> LexiconScore:
-        """Lexicon sentiment of one normalised text."""
+        """Lexicon sentiment of one normalised text (memoised: the head and the decisions both ask)."""
+        memo = self.__dict__.setdefault("_memo", {})
+        found = memo.get(text)
+        if found is None:
+            if len(memo) > 20_000:
+                memo.clear()
+            found = memo[text] = self._score(text)
+        return found
+
+    def _score(self, text: str) -> LexiconScore:
         if self.is_filler(text):
             return LexiconScore(0.0, 0, 0, 0, True, ())
         doc = analyse(text)
@@ -112,6 +121,16 @@ class SentimentLexicon:
         return np.asarray(rows, dtype=np.float64).reshape(len(rows), 4)
 
 
+def _alternation(patterns) -> re.Pattern | None:
+    """``(?:p1)|(?:p2)|...``: matches a sentence exactly when one of the patterns does (None if it won't compile)."""
+    if not patterns:
+        return None
+    try:
+        return re.compile("|".join(f"(?:{p})" for p in patterns))
+    except re.error:  # e.g. a pattern with global inline flags, legal only at the start
+        return None
+
+
 class RiskPatterns:
     """The profile's risk regexes: a pattern flags a sentence unless an ``exclude`` matches that sentence."""
 
@@ -121,6 +140,8 @@ class RiskPatterns:
             code: ([re.compile(p) for p in r.patterns], [re.compile(p) for p in r.exclude])
             for code, r in profile.risks.items()
         }
+        # One alternation per code finds the (rare) sentences worth the pattern-by-pattern check.
+        self._any = {code: _alternation(r.patterns) for code, r in profile.risks.items()}
 
     def match(self, text: str) -> dict[str, str]:
         """risk code -> the matched snippet, for one normalised text."""
@@ -128,6 +149,9 @@ class RiskPatterns:
         for sentence in sentences(text):
             for code, (patterns, excludes) in self._compiled.items():
                 if code in out:
+                    continue
+                screen = self._any[code]
+                if screen is not None and screen.search(sentence) is None:
                     continue
                 for p in patterns:
                     m = p.search(sentence)

@@ -14,9 +14,23 @@ import pandas as pd
 _MODEL: Any = None
 
 
-def _init(model: Any) -> None:
+def _init(model: Any, threads: int) -> None:
+    """Worker start: keep the model, and share the cores with the other workers.
+
+    Each of ``workers`` processes gets ``cores // workers`` compute threads for
+    its embedding backend and BLAS, so 2 workers on 2 cores run 2 threads, not 4.
+    """
     global _MODEL
     _MODEL = model
+    backend = model._backend() if hasattr(model, "_backend") else None
+    if backend is not None:
+        backend.limit_threads(threads)
+    try:
+        from threadpoolctl import threadpool_limits
+
+        threadpool_limits(threads)
+    except ImportError:  # pragma: no cover - a scikit-learn dependency
+        pass
 
 
 def _run(batch: tuple) -> pd.DataFrame:
@@ -27,5 +41,8 @@ def map_batches(model: Any, batches: Iterable[list], workers: int) -> Iterator[p
     """Yield ``model._predict_batch(*b)`` for each batch ``(texts, channels)``, in ``workers`` processes, in order."""
     from concurrent.futures import ProcessPoolExecutor
 
-    with ProcessPoolExecutor(max_workers=workers, initializer=_init, initargs=(model,)) as pool:
+    import os
+
+    threads = max(1, (os.cpu_count() or 1) // workers)
+    with ProcessPoolExecutor(max_workers=workers, initializer=_init, initargs=(model, threads)) as pool:
         yield from pool.map(_run, batches)

@@ -157,10 +157,14 @@ class SupervisedClassifier(ClassifierMixin, BaseEstimator):
         return get_embedder(self.embedder).encode(texts)
 
     def _lexicon(self):
+        """The profile's sentiment lexicon, built once per profile object (it memoises its scores)."""
         from mvvtext.classify._lexicon import SentimentLexicon
         from mvvtext.classify._profile import load_profile
 
-        return SentimentLexicon(load_profile(self.profile))
+        cached = self.__dict__.get("_lexicon_obj")
+        if cached is None or cached[0] is not self.profile:
+            cached = self.__dict__["_lexicon_obj"] = (self.profile, SentimentLexicon(load_profile(self.profile)))
+        return cached[1]
 
     def _rules(self):
         from mvvtext.classify._rules import RuleClassifier

@@ -183,7 +183,9 @@ class VoiceClassifier(BaseEstimator):
             for f in ("topics", "intent", "values"):
                 if profile.labels(f):
                     self.zero_shot_[f] = ZeroShotClassifier(backend, f, profile).fit()
-        self.lexicon_ = SentimentLexicon(profile)
+        sup = getattr(self, "supervised_", None)
+        # one lexicon for the sentiment head and the decisions: each text is scored once
+        self.lexicon_ = sup._lexicon() if sup is not None and sup.profile is profile else SentimentLexicon(profile)
         self.risk_patterns_ = RiskPatterns(profile)
 
     def _check(self) -> None:
@@ -244,13 +246,23 @@ class VoiceClassifier(BaseEstimator):
         out.index = index
         return out
 
-    def _predict_batch(self, raw: list, channels: list | None = None) -> pd.DataFrame:
+    @staticmethod
+    def _prepare(raw: list, channels: list | None):
+        """(masked texts, present mask, non-empty texts, their channels) of one batch."""
         texts = prepare_texts(raw)
         present = np.array([bool(t) for t in texts], dtype=bool)
         live = [t for t, p in zip(texts, present) if p]
         live_channels = None if channels is None else [c for c, p in zip(channels, present) if p]
+        return texts, present, live, live_channels
+
+    def _predict_batch(self, raw: list, channels: list | None = None) -> pd.DataFrame:
+        prepared = self._prepare(raw, channels)
         backend = self._backend()
-        emb = backend.encode(live) if backend is not None and live else None
+        live = prepared[2]
+        return self._finish(prepared, backend.encode(live) if backend is not None and live else None)
+
+    def _finish(self, prepared, emb) -> pd.DataFrame:
+        texts, present, live, live_channels = prepared
         scores, decided = self._scores(live, emb, live_channels)
         n = len(texts)
         cols: dict[str, list] = {"text_masked": texts}

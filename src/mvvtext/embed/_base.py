@@ -62,6 +62,12 @@ class Embedder(ABC):
     def _encode(self, texts: list[str]) -> np.ndarray:
         """Embed one batch (rows need not be normalised)."""
 
+    def limit_threads(self, n: int) -> None:
+        """Use at most ``n`` compute threads from now on (worker processes call this).
+
+        The default does nothing; backends with a thread pool of their own override it.
+        """
+
     def __getstate__(self) -> dict:
         """Picklable for worker processes: a loaded model (``_model``) is reloaded there on first use."""
         state = dict(self.__dict__)

@@ -56,6 +56,9 @@ class CachedEmbedder(Embedder):
         if self.cache_dir is not None:
             self._db = sqlite3.connect(Path(self.cache_dir) / "embeddings.sqlite3", check_same_thread=False)
 
+    def limit_threads(self, n: int) -> None:
+        self.embedder.limit_threads(n)
+
     @property
     def dim(self) -> int:
         return self.embedder.dim

@@ -42,6 +42,11 @@ class SentenceTransformerEmbedder(Embedder):
                 "Pass a local model folder, or a model already in the local Hugging Face cache."
             ) from e
 
+    def limit_threads(self, n: int) -> None:
+        import torch  # only reached in a worker that will use the model
+
+        torch.set_num_threads(max(1, int(n)))
+
     @property
     def dim(self) -> int:
         get_dim = getattr(self._model, "get_embedding_dimension", None) or \

@@ -25,6 +25,14 @@ class UseEmbedder(Embedder):
     def __init__(self, threads: int = 2) -> None:
         self.threads = threads
 
+    def limit_threads(self, n: int) -> None:
+        self.threads = max(1, int(n))
+        model = self.__dict__.get("_model")  # a loaded model (inherited by a forked worker) keeps its weights
+        if model is not None:
+            model.threads = self.threads
+            if getattr(model, "_backend", None) is not None and hasattr(model._backend, "threads"):
+                model._backend.threads = self.threads
+
     @property
     def dim(self) -> int:
         return 512
