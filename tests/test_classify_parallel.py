@@ -52,3 +52,30 @@ def test_refitted_model_is_never_served_stale_by_workers(monkeypatch):
     parallel = analyze(frame, model=vc, verbose=False, n_jobs=2)
     pd.testing.assert_frame_equal(serial, parallel)
     assert not before["intent"].equals(parallel["intent"])  # the refit changed the answers
+
+
+def test_worker_start_limits_the_backend_threads():
+    from mvvtext.classify import _parallel
+    from mvvtext.embed import UseEmbedder
+
+    class Model:
+        def __init__(self):
+            self.backend = UseEmbedder(threads=2)
+
+        def _backend(self):
+            return self.backend
+
+    model = Model()
+    _parallel._init(model, 1)
+    assert _parallel._MODEL is model and model.backend.threads == 1
+
+
+def test_use_limit_threads_reaches_a_loaded_model():
+    from mvvtext.embed import UseEmbedder
+
+    use = UseEmbedder(threads=2)
+    use.encode(["給料が低い"])
+    loaded = use._model
+    use.limit_threads(1)
+    assert use._model is loaded and loaded.threads == 1  # no reload: a forked worker keeps the weights
+    assert getattr(loaded, "_backend").threads == 1
