@@ -66,8 +66,13 @@ def test_worker_start_limits_the_backend_threads():
             return self.backend
 
     model = Model()
-    _parallel._init(model, 1)
-    assert _parallel._MODEL is model and model.backend.threads == 1
+    try:
+        _parallel._init(model, 1)
+        assert _parallel._MODEL is model and model.backend.threads == 1
+    finally:  # this test runs in the pytest process: give BLAS its threads back
+        if _parallel._LIMITS is not None:
+            _parallel._LIMITS.restore_original_limits()
+        _parallel._MODEL = _parallel._LIMITS = None
 
 
 def test_use_limit_threads_reaches_a_loaded_model():

@@ -12,6 +12,7 @@ from typing import Any, Iterable, Iterator
 import pandas as pd
 
 _MODEL: Any = None
+_LIMITS: Any = None  # the worker's BLAS thread limits (kept so they can be restored)
 
 
 def _init(model: Any, threads: int) -> None:
@@ -20,7 +21,7 @@ def _init(model: Any, threads: int) -> None:
     Each of ``workers`` processes gets ``cores // workers`` compute threads for
     its embedding backend and BLAS, so 2 workers on 2 cores run 2 threads, not 4.
     """
-    global _MODEL
+    global _MODEL, _LIMITS
     _MODEL = model
     backend = model._backend() if hasattr(model, "_backend") else None
     if backend is not None:
@@ -28,7 +29,7 @@ def _init(model: Any, threads: int) -> None:
     try:
         from threadpoolctl import threadpool_limits
 
-        threadpool_limits(threads)
+        _LIMITS = threadpool_limits(threads)
     except ImportError:  # pragma: no cover - a scikit-learn dependency
         pass
 
