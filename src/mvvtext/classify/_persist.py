@@ -11,7 +11,8 @@ FORMAT = 1
 CONFIG = "config.json"
 HEADS = "heads.skops"
 _TRUSTED_PREFIXES = ("sklearn.", "numpy.", "scipy.", "builtins.", "collections.",
-                     "mvvtext.classify._features.sudachi_words", "mvvtext.classify._supervised.WeightedOneVsRest")
+                     "mvvtext.classify._features.sudachi_words", "mvvtext.classify._supervised.WeightedOneVsRest",
+                     "mvvtext.classify._heads.BlendedSentiment")
 
 
 def save_model(vc, path) -> Path:

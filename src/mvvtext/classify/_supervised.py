@@ -7,12 +7,13 @@ import warnings
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, ClassifierMixin
-from sklearn.linear_model import LogisticRegression, Ridge
+from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import KFold, cross_val_predict
 from sklearn.multiclass import OneVsRestClassifier, _fit_binary
 from sklearn.preprocessing import LabelBinarizer, MultiLabelBinarizer
 
 from mvvtext.classify._features import TextFeatures
+from mvvtext.classify._heads import BlendedSentiment
 from mvvtext.exceptions import NotFittedError
 
 logger = logging.getLogger(__name__)
@@ -21,6 +22,8 @@ MULTI = ("topics", "values", "risks")
 SINGLE = ("primary", "intent")
 FIELDS = ("topics", "primary", "intent", "sentiment", "risks", "values")
 CHANNEL_FIELDS = ("intent", "values", "sentiment", "risks")
+# Per-field C where it differs from ``C``: values have few positives per code and overfit at C=4.
+FIELD_C = {"values": 2.0}
 _GRID = np.round(np.arange(0.10, 0.75, 0.025), 3)
 
 
@@ -98,9 +101,10 @@ class SupervisedClassifier(ClassifierMixin, BaseEstimator):
 
     Multi-label fields (topics, values, risks) get one-vs-rest logistic
     regressions with decision thresholds chosen by cross-validation on the
-    training texts; primary and intent get multinomial logistic regression;
-    sentiment gets ridge regression over the same features plus the profile's
-    lexicon score.
+    training texts; primary and intent get one-vs-rest logistic regressions
+    (argmax); sentiment gets ridge regression blended with an ordinal
+    classifier (:class:`BlendedSentiment`) over the same features plus the
+    profile's lexicon score.
 
     Parameters
     ----------
@@ -112,6 +116,12 @@ class SupervisedClassifier(ClassifierMixin, BaseEstimator):
         Inverse regularisation of the logistic regressions.
     alpha : float
         Ridge regularisation of the sentiment head.
+    field_C : dict, optional
+        Per-field C overriding ``C`` for the multi-label heads (``None``:
+        ``{"values": 2.0}``).
+    sentiment_blend : float
+        Weight of the ordinal classifier in the sentiment head (see
+        :class:`BlendedSentiment`; 0: ridge regression only).
     word_weight, char_weight, embedding_weight, rule_weight, channel_weight : float
         Feature block weights (see :class:`TextFeatures`); the channel block
         is only built when ``fit`` is given channels.
@@ -133,7 +143,7 @@ class SupervisedClassifier(ClassifierMixin, BaseEstimator):
     def __init__(self, embedder=None, profile=None, C: float = 4.0, alpha: float = 3.0,
                  word_weight: float = 1.0, char_weight: float = 1.0, embedding_weight: float = 1.0,
                  rule_weight: float = 0.5, cv: int = 3, channel_weight: float = 1.0,
-                 channel_fields=CHANNEL_FIELDS) -> None:
+                 channel_fields=CHANNEL_FIELDS, field_C=None, sentiment_blend: float = 0.5) -> None:
         self.embedder = embedder
         self.profile = profile
         self.C = C
@@ -145,6 +155,8 @@ class SupervisedClassifier(ClassifierMixin, BaseEstimator):
         self.cv = cv
         self.channel_weight = channel_weight
         self.channel_fields = channel_fields
+        self.field_C = field_C
+        self.sentiment_blend = sentiment_blend
 
     # ------------------------------------------------------------------ helpers
     def _embed(self, texts: list[str], embeddings=None):
@@ -172,6 +184,10 @@ class SupervisedClassifier(ClassifierMixin, BaseEstimator):
         if self.rule_weight <= 0:
             return None
         return [RuleClassifier(self.profile, f).fit() for f in ("topics", "intent", "values")]
+
+    def _C(self, field: str) -> float:
+        overrides = FIELD_C if getattr(self, "field_C", None) is None else self.field_C
+        return float(overrides.get(field, self.C))
 
     def _for_field(self, Xf, field: str):
         """The feature columns head ``field`` uses: all, or all but the trailing channel block."""
@@ -232,7 +248,7 @@ class SupervisedClassifier(ClassifierMixin, BaseEstimator):
                     Y = mlb.transform(col)
                     if Y.shape[1] == 0:
                         continue
-                    head = WeightedOneVsRest(LogisticRegression(C=self.C, class_weight="balanced",
+                    head = WeightedOneVsRest(LogisticRegression(C=self._C(field), class_weight="balanced",
                                                                 solver="liblinear"))
                     self.thresholds_[field] = self._cv_threshold(head, Xm, Y, field, wm)
                     self.heads_[field] = head.fit(Xm, Y, sample_weight=wm)
@@ -250,8 +266,8 @@ class SupervisedClassifier(ClassifierMixin, BaseEstimator):
                     import scipy.sparse as sp
 
                     target = pd.to_numeric(col).to_numpy(dtype=float)
-                    self.heads_[field] = Ridge(alpha=self.alpha).fit(sp.hstack([Xm, lex], format="csr"), target,
-                                                                     sample_weight=wm)
+                    head = BlendedSentiment(alpha=self.alpha, C=self.C, blend=self.sentiment_blend)
+                    self.heads_[field] = head.fit(sp.hstack([Xm, lex], format="csr"), target, sample_weight=wm)
         self.fields_ = list(self.heads_)
         self.n_train_ = len(texts)
         return self

@@ -1,0 +1,50 @@
+"""The blended sentiment head and per-field regularisation."""
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.linear_model import Ridge
+
+from mvvtext.classify import SupervisedClassifier
+from mvvtext.classify._heads import BlendedSentiment
+from mvvtext.exceptions import NotFittedError
+
+rng = np.random.default_rng(0)
+X = rng.normal(size=(120, 6))
+y = np.clip(np.round(X[:, 0] * 1.5 + rng.normal(scale=0.3, size=120)), -2, 2)
+
+
+def test_blend_zero_is_plain_ridge():
+    head = BlendedSentiment(alpha=2.0, blend=0.0).fit(X, y)
+    assert head.classifier_ is None
+    assert np.allclose(head.predict(X), np.clip(Ridge(alpha=2.0).fit(X, y).predict(X), -2, 2))
+
+
+def test_blend_mixes_the_expected_class_and_stays_in_range():
+    plain = BlendedSentiment(blend=0.0).fit(X, y).predict(X)
+    head = BlendedSentiment(blend=0.5).fit(X, y)
+    pred = head.predict(X)
+    assert head.classifier_ is not None and list(head.classifier_.classes_) == [-2, -1, 0, 1, 2]
+    expected = head.classifier_.predict_proba(X) @ np.arange(-2, 3)
+    assert np.allclose(pred, 0.5 * plain + 0.5 * expected)
+    assert pred.min() >= -2 and pred.max() <= 2
+
+
+def test_one_class_falls_back_to_ridge_and_weights_are_used():
+    head = BlendedSentiment().fit(X, np.zeros(len(X)))
+    assert head.classifier_ is None
+    w = np.where(y > 0, 20.0, 1.0)
+    assert not np.allclose(BlendedSentiment().fit(X, y, sample_weight=w).predict(X),
+                           BlendedSentiment().fit(X, y).predict(X))
+    with pytest.raises(NotFittedError):
+        BlendedSentiment().predict(X)
+
+
+def test_field_C_overrides_C_per_head():
+    texts = ["チームで協力できた", "顧客に感謝された", "新しい技術を学んだ", "給料が低い"] * 3
+    labels = pd.DataFrame({"values": [["teamwork"], ["customer"], ["learning"], []] * 3,
+                           "topics": [["relations"], ["client_site"], ["career"], ["pay"]] * 3})
+    sup = SupervisedClassifier(rule_weight=0, cv=0, C=4.0, field_C={"values": 0.5}).fit(texts, labels)
+    assert {e.C for e in sup.heads_["values"].estimators_} == {0.5}
+    assert {e.C for e in sup.heads_["topics"].estimators_} == {4.0}
+    default = SupervisedClassifier(rule_weight=0, cv=0).fit(texts, labels)
+    assert {e.C for e in default.heads_["values"].estimators_} == {2.0}
