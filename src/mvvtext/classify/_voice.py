@@ -117,7 +117,8 @@ class VoiceClassifier(BaseEstimator):
             Text column of a labelled frame.
         channel : str
             Channel column of a labelled frame (inquiry / survey / post), used
-            when present: the channel is a feature of every head.
+            when present: the channel is a feature of the intent, values,
+            sentiment and risk heads (``SupervisedClassifier.channel_fields``).
         """
         profile = load_profile(self.profile)
         frames = []
@@ -135,7 +136,8 @@ class VoiceClassifier(BaseEstimator):
         if X is not None:
             texts, channels, labels = _texts_and_labels(X, y, text, channel)
             labels.insert(0, "text", texts)
-            labels.insert(1, "channel", channels)
+            if "channel" not in labels.columns:  # a label frame y may carry its own channel column
+                labels.insert(1, "channel", channels)
             frames.append(labels)
         if not frames:
             raise ValueError("nothing to fit on: pass labelled data or set use_default_examples=True")
@@ -246,23 +248,13 @@ class VoiceClassifier(BaseEstimator):
         out.index = index
         return out
 
-    @staticmethod
-    def _prepare(raw: list, channels: list | None):
-        """(masked texts, present mask, non-empty texts, their channels) of one batch."""
+    def _predict_batch(self, raw: list, channels: list | None = None) -> pd.DataFrame:
         texts = prepare_texts(raw)
         present = np.array([bool(t) for t in texts], dtype=bool)
         live = [t for t, p in zip(texts, present) if p]
         live_channels = None if channels is None else [c for c, p in zip(channels, present) if p]
-        return texts, present, live, live_channels
-
-    def _predict_batch(self, raw: list, channels: list | None = None) -> pd.DataFrame:
-        prepared = self._prepare(raw, channels)
         backend = self._backend()
-        live = prepared[2]
-        return self._finish(prepared, backend.encode(live) if backend is not None and live else None)
-
-    def _finish(self, prepared, emb) -> pd.DataFrame:
-        texts, present, live, live_channels = prepared
+        emb = backend.encode(live) if backend is not None and live else None
         scores, decided = self._scores(live, emb, live_channels)
         n = len(texts)
         cols: dict[str, list] = {"text_masked": texts}
