@@ -66,6 +66,9 @@ class _Processor:
         self.settings = settings
         params = dict(settings.tokenizer_params)
         params["normalize"] = False  # the text is normalised once, here
+        # Repeats are served per chunk by many() (and across runs by the TextCache): the
+        # tokeniser's own LRU would only add a lookup and an insert for every unique text.
+        params["cache_size"] = 0
         self.tokenizer = Tokenizer(**params)
 
     def one(self, text: Any) -> tuple[str, list[str]]:
@@ -81,7 +84,21 @@ class _Processor:
         return norm, self.tokenizer.content_words(plain)
 
     def many(self, texts: list) -> list[tuple[str, list[str]]]:
-        return [self.one(t) for t in texts]
+        """Results in order; a text repeated in the chunk (「特になし」) is processed once."""
+        out: list[tuple[str, list[str]]] = []
+        seen: dict[str, tuple[str, list[str]]] = {}
+        one, append = self.one, out.append
+        for t in texts:
+            if type(t) is not str:
+                append(one(t))
+                continue
+            done = seen.get(t)
+            if done is None:
+                done = seen[t] = one(t)
+                append(done)
+            else:  # a copy: rows must not share a mutable token list
+                append((done[0], list(done[1])))
+        return out
 
 
 _WORKER: _Processor | None = None

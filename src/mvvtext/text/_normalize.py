@@ -23,8 +23,11 @@ _SPACES = re.compile(r"[ \t\u00a0\u3000]+")
 _NEWLINES = re.compile(r" *\n[ \n]*")
 # Dashes NFKC leaves alone; they appear inside phone numbers and ranges.
 _DASHES = re.compile("[\u2010-\u2015\u2212]")
-# One cheap test decides whether the regex clean-ups are needed at all.
-_NEEDS_CLEANUP = re.compile(r"[\x00-\x1f\x7f-\xa0\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u3000\ufeff]| {2}|^ | $")
+# One character-class scan decides whether the dash and clean-up passes are needed at
+# all (a plain class is several times faster than an alternation with anchors).
+_NEEDS_CLEANUP = re.compile(
+    r"[\x00-\x1f\x7f-\xa0\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u3000\ufeff\u2010-\u2015\u2212]"
+)
 
 
 def _is_missing(text: object) -> bool:
@@ -67,13 +70,16 @@ def normalize(text: object, *, mask: bool = False, keep_newlines: bool = True) -
     >>> normalize("ｷｭｳﾘｮｳが　安い\\r\\n\\r\\n０９０")
     'キュウリョウが 安い\\n090'
     """
-    if _is_missing(text):
-        return ""
-    if not isinstance(text, str):
-        text = str(text)
-    text = unicodedata.normalize("NFKC", text)
-    text = _DASHES.sub("-", text)
-    if _NEEDS_CLEANUP.search(text):
+    if type(text) is not str:  # the common case skips the missing-value checks
+        if _is_missing(text):
+            return ""
+        if not isinstance(text, str):
+            text = str(text)
+    # is_normalized is a fast check; for the many texts already in NFKC it spares the copy
+    if not unicodedata.is_normalized("NFKC", text):
+        text = unicodedata.normalize("NFKC", text)
+    if _NEEDS_CLEANUP.search(text) or "  " in text or text[:1] == " " or text[-1:] == " ":
+        text = _DASHES.sub("-", text)
         text = text.replace("\r\n", "\n").replace("\r", "\n")
         text = _CONTROL.sub("", text)
         text = _INVISIBLE.sub("", text)
