@@ -158,7 +158,9 @@ def test_cache_is_bounded():
     t = Tokenizer(cache_size=3)
     for i in range(10):
         t.content_words(f"給料{i}")
-    assert len(t._lru) == 3
+    info = t._cached_content.cache_info()
+    assert info.currsize == 3 and info.maxsize == 3
+    assert t.content_words("給料9") == ["給料"] and t._cached_content.cache_info().hits == 1
 
 
 def test_picklable_and_callable(tok):

@@ -2,9 +2,8 @@
 from __future__ import annotations
 
 import re
-from collections import OrderedDict
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from os import PathLike
 from typing import Iterable, Iterator, Sequence
 
@@ -229,8 +228,15 @@ class Tokenizer:
         return keep
 
     @cached_property
-    def _lru(self) -> OrderedDict:
-        return OrderedDict()
+    def _cached_content(self):
+        """``_content`` behind functools' C LRU (tuples, so a caller cannot change a cached entry)."""
+        content = self._content
+
+        @lru_cache(maxsize=self.cache_size)
+        def words(text: str) -> tuple[str, ...]:
+            return tuple(content(text))
+
+        return words
 
     # -- public API ----------------------------------------------------
     def _pieces(self, text: object) -> list[str]:
@@ -312,18 +318,9 @@ class Tokenizer:
         -------
         list of str
         """
-        if not self.cache_size or not isinstance(text, str):
+        if not self.cache_size or type(text) is not str:
             return self._content(text)
-        lru = self._lru
-        hit = lru.get(text)
-        if hit is not None:
-            lru.move_to_end(text)
-            return list(hit)
-        words = self._content(text)
-        lru[text] = tuple(words)
-        if len(lru) > self.cache_size:
-            lru.popitem(last=False)
-        return words
+        return list(self._cached_content(text))
 
     __call__ = content_words  # usable as TfidfVectorizer(tokenizer=Tokenizer(), lowercase=False)
 
