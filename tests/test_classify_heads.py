@@ -48,3 +48,23 @@ def test_field_C_overrides_C_per_head():
     assert {e.C for e in sup.heads_["topics"].estimators_} == {4.0}
     default = SupervisedClassifier(rule_weight=0, cv=0).fit(texts, labels)
     assert {e.C for e in default.heads_["values"].estimators_} == {2.0}
+
+
+def test_stacked_one_vs_rest_probabilities_equal_scikit_learns():
+    texts = ["チームで協力できた", "顧客に感謝された", "新しい技術を学んだ", "給料が低い", "評価が不透明",
+             "休みが取りにくい"] * 3
+    labels = pd.DataFrame({
+        "topics": [["relations"], ["client_site"], ["career"], ["pay"], ["evaluation"], ["workload"]] * 3,
+        "intent": ["praise", "praise", "report", "complaint", "complaint", "question"] * 3,
+        "risks": [[], [], [], [], [], ["health"]] * 3,  # one code: a single binary model, the plain path
+    })
+    sup = SupervisedClassifier(rule_weight=0, cv=0).fit(texts, labels)
+    _, Xf = sup._features(texts + ["給料と評価に不満"])
+    for field in ("topics", "intent", "risks"):
+        head = sup.heads_[field]
+        Xh = sup._for_field(Xf, field)
+        assert np.allclose(sup._head_proba(field, head, Xh), head.predict_proba(Xh), rtol=0, atol=1e-12)
+    assert sup.__dict__["_stacked"][("risks", id(sup.heads_["risks"]))] is None
+    assert sup.__dict__["_stacked"][("topics", id(sup.heads_["topics"]))] is not None
+    rows = sup._head_proba("intent", sup.heads_["intent"], Xf)
+    assert np.allclose(rows.sum(axis=1), 1.0)  # single-label heads are normalised like scikit-learn's

@@ -53,3 +53,32 @@ def test_risk_excludes(risks, text):
 
 def test_exclude_only_cancels_its_own_sentence(risks):
     assert "health" in risks.match("限界値テストは終わった。でももう限界です。")
+
+
+@pytest.mark.parametrize("pattern, local", [
+    ("辞めたい", True), ("残業代[^。]{0,8}(出ない|未払)", True), ("a|b+c", True),
+    ("差別(?!化)", False), ("^辞め", False), ("辞め$", False), (r"\bquit", False), ("(?<=a)b", False),
+    ("(?=a)a", False), ("(a)?(?(1)b|c)", False), ("((x)(?!y))+", False), ("(", False),
+])
+def test_is_local_finds_anchors_and_lookarounds(pattern, local):
+    from mvvtext.classify._lexicon import _is_local
+
+    assert _is_local(pattern) is local
+
+
+def test_risk_match_lists_codes_by_first_sentence_then_profile_order():
+    profile = load_profile(None)
+    risks = RiskPatterns(profile)
+    order = list(profile.risks)
+    assert order.index("resignation") < order.index("health")
+    hits = risks.match("最近眠れない日が続いています。正直もう辞めたいです。")
+    assert list(hits) == ["health", "resignation"]
+    both = risks.match("辞めたいし、眠れない。")
+    assert list(both) == ["resignation", "health"]
+
+
+def test_risk_lookahead_patterns_are_checked_per_sentence():
+    # 「差別(?!化)」: a pattern with a look-ahead is never screened on the whole text
+    risks = RiskPatterns(load_profile(None))
+    assert "harassment" not in risks.match("他社との差別化を進めています。")
+    assert "harassment" in risks.match("他社との差別化を進めています。職場で差別を受けました。")

@@ -121,14 +121,36 @@ class SentimentLexicon:
         return np.asarray(rows, dtype=np.float64).reshape(len(rows), 4)
 
 
-def _alternation(patterns) -> re.Pattern | None:
-    """``(?:p1)|(?:p2)|...``: matches a sentence exactly when one of the patterns does (None if it won't compile)."""
-    if not patterns:
-        return None
+try:  # the regular-expression parser, to tell which patterns are local (3.11+: re._parser)
+    from re import _parser as _sre_parse
+except ImportError:  # pragma: no cover - Python 3.10
+    import sre_parse as _sre_parse  # type: ignore[no-redef]
+
+_ASSERTIONS = {"AT", "ASSERT", "ASSERT_NOT", "GROUPREF_EXISTS"}
+
+
+def _is_local(pattern: str) -> bool:
+    """True when ``pattern`` has no anchor, look-around or conditional.
+
+    Such a pattern matches a sentence only if it matches any text that
+    contains the sentence, so one search of the whole text can rule it out for
+    every sentence at once.
+    """
     try:
-        return re.compile("|".join(f"(?:{p})" for p in patterns))
-    except re.error:  # e.g. a pattern with global inline flags, legal only at the start
-        return None
+        tree = _sre_parse.parse(pattern)
+    except Exception:  # noqa: BLE001 - an unparsable pattern is simply not screened
+        return False
+    stack: list = [tree]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, _sre_parse.SubPattern):
+            for op, av in item:
+                if str(op) in _ASSERTIONS:
+                    return False
+                stack.append(av)
+        elif isinstance(item, (tuple, list)):
+            stack.extend(item)
+    return True
 
 
 class RiskPatterns:
@@ -140,22 +162,31 @@ class RiskPatterns:
             code: ([re.compile(p) for p in r.patterns], [re.compile(p) for p in r.exclude])
             for code, r in profile.risks.items()
         }
-        # One alternation per code finds the (rare) sentences worth the pattern-by-pattern check.
-        self._any = {code: _alternation(r.patterns) for code, r in profile.risks.items()}
+        # Patterns without anchors or look-arounds are first searched in the whole text: the
+        # (rare) texts they occur in are the only ones whose sentences need that pattern.
+        self._local = {code: [_is_local(p) for p in r.patterns] for code, r in profile.risks.items()}
 
     def match(self, text: str) -> dict[str, str]:
-        """risk code -> the matched snippet, for one normalised text."""
-        out: dict[str, str] = {}
-        for sentence in sentences(text):
-            for code, (patterns, excludes) in self._compiled.items():
-                if code in out:
-                    continue
-                screen = self._any[code]
-                if screen is not None and screen.search(sentence) is None:
-                    continue
-                for p in patterns:
+        """risk code -> the matched snippet, for one normalised text.
+
+        For each code the snippet comes from the first sentence with a match
+        (the first matching pattern there); codes are listed in the order of
+        those sentences, then in profile order.
+        """
+        found: dict[str, tuple[int, int, str]] = {}
+        sents: list[str] | None = None
+        for order, (code, (patterns, excludes)) in enumerate(self._compiled.items()):
+            live = [p for p, local in zip(patterns, self._local[code]) if not local or p.search(text)]
+            if not live:
+                continue
+            if sents is None:
+                sents = sentences(text)
+            for i, sentence in enumerate(sents):
+                for p in live:
                     m = p.search(sentence)
                     if m and not any(x.search(sentence) for x in excludes):
-                        out[code] = m.group(0)
+                        found[code] = (i, order, m.group(0))
                         break
-        return out
+                if code in found:
+                    break
+        return {code: hit[2] for code, hit in sorted(found.items(), key=lambda kv: kv[1][:2])}

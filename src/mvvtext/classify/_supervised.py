@@ -6,6 +6,7 @@ import warnings
 
 import numpy as np
 import pandas as pd
+from scipy.special import expit
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import KFold, cross_val_predict
@@ -267,7 +268,8 @@ class SupervisedClassifier(ClassifierMixin, BaseEstimator):
 
                     target = pd.to_numeric(col).to_numpy(dtype=float)
                     head = BlendedSentiment(alpha=self.alpha, C=self.C, blend=self.sentiment_blend)
-                    self.heads_[field] = head.fit(sp.hstack([Xm, lex], format="csr"), target, sample_weight=wm)
+                    Xs = sp.hstack([Xm, sp.csr_matrix(lex)], format="csr")  # all-CSR: scipy's fast stack
+                    self.heads_[field] = head.fit(Xs, target, sample_weight=wm)
         self.fields_ = list(self.heads_)
         self.n_train_ = len(texts)
         return self
@@ -305,10 +307,37 @@ class SupervisedClassifier(ClassifierMixin, BaseEstimator):
                 import scipy.sparse as sp
 
                 lex = self._lexicon().features(texts)
-                out[field] = np.clip(head.predict(sp.hstack([Xh, lex], format="csr")), -2.0, 2.0)
+                out[field] = np.clip(head.predict(sp.hstack([Xh, sp.csr_matrix(lex)], format="csr")), -2.0, 2.0)
             else:
-                out[field] = np.asarray(head.predict_proba(Xh))
+                out[field] = self._head_proba(field, head, Xh)
         return out
+
+    def _head_proba(self, field: str, head, X) -> np.ndarray:
+        """``head.predict_proba(X)``, with a one-vs-rest of logistic regressions as one matrix product.
+
+        scikit-learn's one-vs-rest asks each binary model in turn, and each call
+        re-validates the input: for ~50 small models on a batch that overhead
+        outweighs the arithmetic. ``expit(X @ W.T + b)`` over the stacked
+        coefficients gives the same probabilities (and the same row
+        normalisation for single-label heads); anything else takes the plain path.
+        """
+        stacked = self.__dict__.setdefault("_stacked", {})
+        key = (field, id(head))
+        if key not in stacked:
+            ests = getattr(head, "estimators_", None)
+            ok = (isinstance(head, OneVsRestClassifier) and ests is not None and len(ests) >= 2
+                  and all(type(e) is LogisticRegression and len(e.classes_) == 2 for e in ests))
+            stacked[key] = (np.vstack([e.coef_ for e in ests]).T, np.concatenate([e.intercept_ for e in ests]),
+                            bool(head.multilabel_)) if ok else None
+        found = stacked[key]
+        if found is None:
+            return np.asarray(head.predict_proba(X))
+        W, b, multilabel = found
+        Y = expit(np.asarray(X @ W) + b)
+        if not multilabel:
+            sums = Y.sum(axis=1, keepdims=True)
+            np.divide(Y, sums, out=Y, where=sums != 0)
+        return Y
 
     def predict_proba(self, X, embeddings=None, channels=None) -> dict:
         """field -> DataFrame of per-label probabilities (classification fields only)."""
