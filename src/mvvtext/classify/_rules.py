@@ -285,13 +285,13 @@ class _RuleIndex:
 
     def candidates(self, doc: Analysis) -> list[tuple[str, CompiledRule]]:
         found = set(self.always)
-        for f in doc.forms:
-            ids = self.by_form.get(f)
-            if ids:
-                found.update(ids)
+        by_form, by_first_char = self.by_form, self.by_first_char
+        # set intersections (in C) leave only the forms and first characters some rule needs
+        for f in doc.forms & by_form.keys():
+            found.update(by_form[f])
         text = doc.text
-        for ch in set(text):
-            for q, ids in self.by_first_char.get(ch, ()):
+        for ch in by_first_char.keys() & set(text):
+            for q, ids in by_first_char[ch]:
                 if q in text:
                     found.update(ids)
         return [self.order[i] for i in sorted(found)]
