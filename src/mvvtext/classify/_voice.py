@@ -265,14 +265,14 @@ class VoiceClassifier(BaseEstimator):
             for i, value in zip(np.flatnonzero(present), decided.get(name, [])):
                 column[i] = value
             cols[name] = column
-        frame = pd.DataFrame(cols)
-        for field, (classes, matrix) in scores.items():
+        cols["sentiment"] = np.asarray(cols["sentiment"], dtype=float)
+        for field, (classes, matrix) in scores.items():  # score columns: one (n, labels) block per field
+            full = np.zeros((n, len(classes)), dtype=float)
+            if len(live):
+                full[present] = matrix
             for j, code in enumerate(classes):
-                full = np.zeros(n, dtype=float)
-                full[present] = matrix[:, j] if len(live) else []
-                frame[f"{SCORE_PREFIX[field]}{code}"] = full
-        frame["sentiment"] = frame["sentiment"].astype(float)
-        return frame
+                cols[f"{SCORE_PREFIX[field]}{code}"] = full[:, j]
+        return pd.DataFrame(cols)  # built once: inserting ~60 columns one by one cost ~0.05 ms a text
 
     def _scores(self, texts: list[str], emb, channels=None):
         from mvvtext.classify._decide import decide
