@@ -64,7 +64,17 @@ def test_stacked_one_vs_rest_probabilities_equal_scikit_learns():
         head = sup.heads_[field]
         Xh = sup._for_field(Xf, field)
         assert np.allclose(sup._head_proba(field, head, Xh), head.predict_proba(Xh), rtol=0, atol=1e-12)
-    assert sup.__dict__["_stacked"][("risks", id(sup.heads_["risks"]))] is None
-    assert sup.__dict__["_stacked"][("topics", id(sup.heads_["topics"]))] is not None
+    assert sup.__dict__["_stacked"]["risks"][1] is None
+    assert sup.__dict__["_stacked"]["topics"][1] is not None
     rows = sup._head_proba("intent", sup.heads_["intent"], Xf)
     assert np.allclose(rows.sum(axis=1), 1.0)  # single-label heads are normalised like scikit-learn's
+
+
+def test_stacked_heads_follow_a_refit():
+    texts = ["給料が低い", "評価が不透明", "休みが取りにくい", "上司に感謝"] * 3
+    sup = SupervisedClassifier(rule_weight=0, cv=0)
+    first = pd.DataFrame({"intent": ["complaint", "complaint", "question", "praise"] * 3})
+    second = pd.DataFrame({"intent": ["praise", "question", "complaint", "complaint"] * 3})
+    before = sup.fit(texts, first).predict(texts)["intent"].tolist()
+    after = sup.fit(texts, second).predict(texts)["intent"].tolist()
+    assert before == first["intent"].tolist() and after == second["intent"].tolist()

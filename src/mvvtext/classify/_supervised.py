@@ -322,17 +322,17 @@ class SupervisedClassifier(ClassifierMixin, BaseEstimator):
         normalisation for single-label heads); anything else takes the plain path.
         """
         stacked = self.__dict__.setdefault("_stacked", {})
-        key = (field, id(head))
-        if key not in stacked:
+        found = stacked.get(field)
+        if found is None or found[0] is not head:  # built once per head object (a refit makes new heads)
             ests = getattr(head, "estimators_", None)
             ok = (isinstance(head, OneVsRestClassifier) and ests is not None and len(ests) >= 2
                   and all(type(e) is LogisticRegression and len(e.classes_) == 2 for e in ests))
-            stacked[key] = (np.vstack([e.coef_ for e in ests]).T, np.concatenate([e.intercept_ for e in ests]),
-                            bool(head.multilabel_)) if ok else None
-        found = stacked[key]
-        if found is None:
+            found = stacked[field] = (head, (np.vstack([e.coef_ for e in ests]).T,
+                                             np.concatenate([e.intercept_ for e in ests]),
+                                             bool(head.multilabel_)) if ok else None)
+        if found[1] is None:
             return np.asarray(head.predict_proba(X))
-        W, b, multilabel = found
+        W, b, multilabel = found[1]
         Y = expit(np.asarray(X @ W) + b)
         if not multilabel:
             sums = Y.sum(axis=1, keepdims=True)
