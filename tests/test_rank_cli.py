@@ -48,3 +48,23 @@ def test_run_rank_command_writes_ranking_and_reports(tmp_path, analysed_csv):
 def test_run_rank_command_names_a_missing_column(tmp_path, analysed_csv):
     with pytest.raises(InputError, match="部署"):
         run_rank_command(analysed_csv, text_col="本文", segment_cols=["部署"], out=tmp_path / "r.csv")
+
+
+def test_run_rank_command_language_of_the_explanation(tmp_path, analysed_csv):
+    kw = dict(text_col="本文", time_col="日時", person_col="社員", segment_cols=["拠点"], outcome_col="退職",
+              id_col="no")
+    ja = run_rank_command(analysed_csv, out=tmp_path / "ja.csv", **kw)
+    en = run_rank_command(analysed_csv, out=tmp_path / "en.csv", language="en", **kw)
+    assert ja["explanation"].str.contains("件（全体の").all() and ja["explanation"].str.contains("の拠点区分で挙がる").all()
+    assert en["explanation"].str.startswith("texts ").all() and en["explanation"].str.contains("拠点 groups").all()
+    assert pd.read_csv(tmp_path / "ja.csv")["explanation"].tolist() == ja["explanation"].tolist()
+
+
+def test_cli_rank_accepts_language(tmp_path, analysed_csv, capsys):
+    from mvvtext.cli import main
+
+    out = tmp_path / "r.csv"
+    rc = main(["rank", str(analysed_csv), "--text-col", "本文", "--language", "en", "--out", str(out)])
+    assert rc == 0 and pd.read_csv(out)["explanation"].str.startswith("texts ").all()
+    with pytest.raises(SystemExit):
+        main(["rank", str(analysed_csv), "--text-col", "本文", "--language", "fr", "--out", str(out)])

@@ -174,7 +174,7 @@ def _outcome_frame():
 
 
 def test_outcome_link_lift_or_and_p():
-    r = rank_issues(_outcome_frame()).set_index("topic")
+    r = rank_issues(_outcome_frame(), language="en").set_index("topic")
     assert r.loc["pay", "outcome_lift"] == pytest.approx(4.0)
     # OR = (40*90)/(60*10) = 6
     assert r.loc["pay", "outcome_odds_ratio"] == pytest.approx(6.0)
@@ -238,7 +238,7 @@ def test_small_topics_get_no_outcome_figures_or_quotes():
 
 
 def test_explanation_and_columns_present():
-    r = rank_issues(_trend_frame(True), outcome=None)
+    r = rank_issues(_trend_frame(True), outcome=None, language="en")
     row = r.set_index("topic").loc["work_style"]
     assert "surging ×" in row["explanation"] and "texts 96" in row["explanation"]
     for col in ["texts", "people", "share", "repeat_contact_rate", "mean_sentiment", "negative_share",
@@ -277,3 +277,22 @@ def test_primary_as_topic_field_and_string_times(small):
     with pytest.raises(InputError) as e:
         rank_issues(df, outcome=None)
     assert e.value.column == "timestamp" and e.value.rows == [1]
+
+
+def test_explanation_is_japanese_by_default():
+    ja = rank_issues(_outcome_frame()).set_index("topic")
+    en = rank_issues(_outcome_frame(), language="en").set_index("topic")
+    assert "left_earlyが4.0倍起きやすい" in ja.loc["pay", "explanation"]
+    assert ja.loc["pay", "explanation"].startswith(f"{int(ja.loc['pay', 'texts'])}件（全体の")
+    assert "、ネガティブ" in ja.loc["pay", "explanation"]
+    assert not any(c.isascii() and c.isalpha() for c in ja.loc["pay", "explanation"].replace("left_early", ""))
+    # the wording differs, the figures and their order do not
+    cols = [c for c in ja.columns if c != "explanation"]
+    pd.testing.assert_frame_equal(ja[cols], en[cols])
+    trend = rank_issues(_trend_frame(True), outcome=None).set_index("topic").loc["work_style", "explanation"]
+    assert "急増 ×" in trend and "拠点で挙がる" in trend
+
+
+def test_unknown_language_is_a_clear_error():
+    with pytest.raises(InputError, match="language"):
+        rank_issues(_outcome_frame(), language="fr")

@@ -191,6 +191,7 @@ def _rank_args(p: argparse.ArgumentParser) -> Callable[[argparse.Namespace], int
     p.add_argument("--analyzed-out", default=None, help="also write the per-text analysis here")
     p.add_argument("--min-people", type=int, default=5, help="suppress figures of groups smaller than this")
     p.add_argument("--min-people-quotes", type=int, default=10, help="suppress quotes of groups smaller than this")
+    p.add_argument("--language", choices=("ja", "en"), default="ja", help="language of the explanation column")
     p.add_argument("--profile", default=None)
     p.add_argument("--model", default=None)
     p.add_argument("--n-jobs", type=int, default=None, help="worker processes for classifying (-1: all cores)")
@@ -202,7 +203,7 @@ def _rank_args(p: argparse.ArgumentParser) -> Callable[[argparse.Namespace], int
             args.input, text_col=args.text_col, time_col=args.time_col, person_col=args.person_col,
             segment_cols=args.segment_col, outcome_col=args.outcome_col, id_col=args.id_col, period=args.period,
             out=args.out, html=args.html, xlsx=args.xlsx, analyzed_out=args.analyzed_out,
-            min_people_figures=args.min_people, min_people_quotes=args.min_people_quotes,
+            min_people_figures=args.min_people, min_people_quotes=args.min_people_quotes, language=args.language,
             analyze_kwargs={"profile": args.profile, "model": args.model, "verbose": _verbose(args),
                             "n_jobs": args.n_jobs})
         cols = [c for c in ("rank", "topic", "priority", "texts", "people", "negative_share", "risk_texts",

@@ -28,6 +28,7 @@ def run_rank_command(
     min_people_figures: int = 5,
     min_people_quotes: int = 10,
     analyze_kwargs: dict | None = None,
+    language: str = "ja",
 ) -> pd.DataFrame:
     """Read → analyse → rank a file and write the ranking (and optional reports).
 
@@ -50,6 +51,8 @@ def run_rank_command(
         Confidentiality thresholds, see :func:`rank_issues`.
     analyze_kwargs : dict, optional
         Passed to :func:`mvvtext.classify.analyze`.
+    language : {'ja', 'en'}
+        Language of the ranking's ``explanation`` column.
 
     Returns
     -------
@@ -80,7 +83,8 @@ def run_rank_command(
     t0 = time.perf_counter()
     ranking = rank_issues(analyzed, time="timestamp" if time_col else None, person=person_col,
                           segments=segs, outcome=outcome_col, period=period,
-                          min_people_figures=min_people_figures, min_people_quotes=min_people_quotes)
+                          min_people_figures=min_people_figures, min_people_quotes=min_people_quotes,
+                          language=language)
     timings["rank"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     write_table(ranking, out)

@@ -27,8 +27,27 @@ DEFAULT_WEIGHTS: dict[str, float] = {
 DEFAULT_INTENT_WEIGHTS: dict[str, float] = {
     "complaint": 1.0, "request": 0.6, "report": 0.3, "question": 0.2, "praise": 0.0}
 _AUTO_SEGMENTS = ("site", "department", "tenure_band", "branch", "division")
-_SEG_WORDS = {"site": "sites", "department": "departments", "tenure_band": "tenure bands",
-              "branch": "branches", "division": "divisions"}
+#: Wording of the ``explanation`` column, one template set per language (``rank_issues(language=...)``).
+_WORDING: dict[str, dict] = {
+    "ja": {
+        "sep": "、", "texts": "{n}件（全体の{share:.0%}）", "negative": "ネガティブ{v:.0%}",
+        "complaints": "苦情{v:.0%}", "risk": "リスク該当{n}件", "surging": "急増 ×{ratio:.1f}（z={z:.1f}）",
+        "raised": "{k}/{total}{unit}で挙がる", "more": "{outcome}が{ratio:.1f}倍起きやすい",
+        "less": "{outcome}が{ratio:.1f}分の1", "suppressed": "（小集団のため{what}を秘匿）",
+        "segments": {"site": "拠点", "department": "部署", "tenure_band": "勤続年数帯", "branch": "支店",
+                     "division": "事業部"},
+        "segment_other": "の{col}区分", "what": {"figures+quotes": "数値と引用", "quotes": "引用"},
+    },
+    "en": {
+        "sep": ", ", "texts": "texts {n} ({share:.0%} of voices)", "negative": "{v:.0%} negative",
+        "complaints": "{v:.0%} complaints", "risk": "{n} risk texts", "surging": "surging ×{ratio:.1f} (z={z:.1f})",
+        "raised": "raised at {k}/{total} {unit}", "more": "{outcome} {ratio:.1f}× more likely",
+        "less": "{outcome} {ratio:.1f}× less likely", "suppressed": "({what} suppressed: small group)",
+        "segments": {"site": "sites", "department": "departments", "tenure_band": "tenure bands",
+                     "branch": "branches", "division": "divisions"},
+        "segment_other": "{col} groups", "what": {},
+    },
+}
 
 
 def _components(r: pd.DataFrame, min_emerging_count: int) -> pd.DataFrame:
@@ -69,27 +88,30 @@ def _priority(c: pd.DataFrame, weights: Mapping[str, float]) -> tuple[pd.Series,
     return 100 * score, {k: w / total for k, w in used.items()}
 
 
-def _explain(row: pd.Series, segments: Sequence[str], outcome: str | None) -> str:
-    parts = [f"texts {int(row['texts'])} ({row['share']:.0%} of voices)"]
+def _explain(row: pd.Series, segments: Sequence[str], outcome: str | None, language: str = "ja") -> str:
+    """One readable line of what drives a topic's priority, in ``language`` (see :data:`_WORDING`)."""
+    w = _WORDING[language]
+    parts = [w["texts"].format(n=int(row["texts"]), share=row["share"])]
     if pd.notna(row.get("negative_share")):
-        parts.append(f"{row['negative_share']:.0%} negative")
+        parts.append(w["negative"].format(v=row["negative_share"]))
     if pd.notna(row.get("complaint_share")):
-        parts.append(f"{row['complaint_share']:.0%} complaints")
+        parts.append(w["complaints"].format(v=row["complaint_share"]))
     if pd.notna(row.get("risk_texts")) and row["risk_texts"] > 0:
-        parts.append(f"{int(row['risk_texts'])} risk texts")
+        parts.append(w["risk"].format(n=int(row["risk_texts"])))
     if bool(row.get("emerging")):
-        parts.append(f"surging ×{row['rate_ratio']:.1f} (z={row['trend_z']:.1f})")
+        parts.append(w["surging"].format(ratio=row["rate_ratio"], z=row["trend_z"]))
     for col in segments[:1]:
         if f"segments_raising_{col}" in row:
-            parts.append(f"raised at {int(row[f'segments_raising_{col}'])}/"
-                         f"{int(row[f'segments_total_{col}'])} {_SEG_WORDS.get(col, col + ' groups')}")
+            unit = w["segments"].get(col, w["segment_other"].format(col=col))
+            parts.append(w["raised"].format(k=int(row[f"segments_raising_{col}"]),
+                                            total=int(row[f"segments_total_{col}"]), unit=unit))
     if outcome and pd.notna(row.get("outcome_p")) and row["outcome_p"] < 0.05 and pd.notna(row["outcome_lift"]):
-        word = "more" if row["outcome_lift"] >= 1 else "less"
-        ratio = row["outcome_lift"] if row["outcome_lift"] >= 1 else 1 / max(row["outcome_lift"], 1e-9)
-        parts.append(f"{outcome} {ratio:.1f}× {word} likely")
+        more = row["outcome_lift"] >= 1
+        ratio = row["outcome_lift"] if more else 1 / max(row["outcome_lift"], 1e-9)
+        parts.append(w["more" if more else "less"].format(outcome=outcome, ratio=ratio))
     if row.get("suppressed"):
-        parts.append(f"({row['suppressed']} suppressed: small group)")
-    return ", ".join(parts)
+        parts.append(w["suppressed"].format(what=w["what"].get(row["suppressed"], row["suppressed"])))
+    return w["sep"].join(parts)
 
 
 def rank_issues(
@@ -114,6 +136,7 @@ def rank_issues(
     negative_threshold: float = -0.5,
     intent_weights: Mapping[str, float] | None = None,
     with_quotes: bool = True,
+    language: str = "ja",
 ) -> pd.DataFrame:
     """Rank issue topics by a documented, decomposable priority score.
 
@@ -169,6 +192,9 @@ def rank_issues(
         report 0.3, question 0.2, praise 0).
     with_quotes : bool
         Add ``quote_typical`` and ``quote_severe`` (masked text only).
+    language : {'ja', 'en'}
+        Language of the ``explanation`` column (「120件（全体の12%）、ネガティブ45%、…」
+        or "texts 120 (12% of voices), 45% negative, …").
 
     Returns
     -------
@@ -183,6 +209,9 @@ def rank_issues(
         ``suppressed`` and the quotes. ``attrs`` holds ``notes``, ``weights`` (as
         used, renormalised) and the parameters.
     """
+    if language not in _WORDING:
+        raise InputError(f"The 'language' parameter of rank_issues must be one of {sorted(_WORDING)}. "
+                         f"Got {language!r} instead.")
     w = dict(DEFAULT_WEIGHTS)
     for k, v in (weights or {}).items():
         if k not in DEFAULT_WEIGHTS:
@@ -231,7 +260,7 @@ def rank_issues(
                                np.where(r["people"] < min_people_quotes, "quotes", ""))
     if with_quotes:
         _add_quotes(r, analyzed, p, segments, min_people_quotes, notes)
-    r["explanation"] = [_explain(row, segments, outcome if "outcome_p" in r else None)
+    r["explanation"] = [_explain(row, segments, outcome if "outcome_p" in r else None, language)
                         for _, row in r.iterrows()]
     r = r.sort_values(["priority", "people"], ascending=False, kind="stable")
     r.insert(0, "rank", np.arange(1, len(r) + 1))
