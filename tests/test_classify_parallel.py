@@ -84,3 +84,16 @@ def test_use_limit_threads_reaches_a_loaded_model():
     use.limit_threads(1)
     assert use._model is loaded and loaded.threads == 1  # no reload: a forked worker keeps the weights
     assert getattr(loaded, "_backend").threads == 1
+
+
+@pytest.mark.parametrize("n", [0, 1, 63, 512, 513, 2000, 100_000])
+def test_batch_bounds_cover_every_row_once(n):
+    from mvvtext.classify._voice import BATCH, batch_bounds
+
+    for workers in (1, 2, 4):
+        bounds = batch_bounds(n, workers)
+        assert [a for a, _ in bounds] == ([0, *[b for _, b in bounds[:-1]]] if n else [])
+        assert (bounds[-1][1] if bounds else 0) == n
+        assert all(0 < b - a <= BATCH for a, b in bounds)
+        if workers > 1 and n >= 2 * BATCH:  # shrinking batches: the last ones are small
+            assert bounds[-1][1] - bounds[-1][0] < BATCH // 2

@@ -64,3 +64,26 @@ def test_intent_rules_pick_best():
 def test_bad_field_message():
     with pytest.raises(ValueError, match="'field' parameter of RuleClassifier"):
         RuleClassifier(MINI, "colour").fit()
+
+
+def test_compiled_predicate_and_index_agree_with_the_tree_walk():
+    """``holds`` (closures) equals ``evaluate`` (tree walk), and the index never drops a matching rule."""
+    import pickle
+
+    from mvvtext.classify._rules import _RuleIndex
+
+    rules = {"a": [CompiledRule(r) for r in ("給与 and not '賞与'", "'残業代' or near(上司, 相談, 3)",
+                                             "評価制度 and (面談 or 'フィードバック')", "not 休暇", "'給' and 明細",
+                                             "打合せ")]}
+    texts = ["給与明細が届かない", "賞与と給与の違い", "残業代が出ない", "上司に相談しにくい", "評価制度の面談が形だけ",
+             "評価制度にフィードバックがない", "休暇を取りたい", "打ち合わせが長い", "天気が良い", "給"]
+    index = _RuleIndex(rules)
+    for text in texts:
+        doc = analyse(text)
+        candidates = {id(r) for _, r in index.candidates(doc)}
+        for rule in rules["a"]:
+            assert rule.holds(doc) is rule.evaluate(rule.tree, doc), (rule.rule, text)
+            if rule.holds(doc):
+                assert id(rule) in candidates, (rule.rule, text)
+    again = pickle.loads(pickle.dumps(rules["a"][0]))  # the closure is rebuilt after pickling
+    assert again.holds(analyse("給与明細")) is True

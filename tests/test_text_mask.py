@@ -145,3 +145,22 @@ def test_dictionary_names_on_text_over_sudachi_limit():
     assert len(text.encode("utf-8")) > 49149
     masked = mask_personal_data(text)
     assert masked.endswith("人事部 〈氏名〉") and masked.startswith("給与について。")
+
+
+def test_classifier_masking_shares_its_sudachi_pass_and_matches_masking():
+    """``mask_and_analyse`` returns what ``mask_personal_data`` does, and the analysis it keeps is the usual one."""
+    from mvvtext.classify import _tokens
+    from mvvtext.text import normalize
+
+    texts = ["山田課長に連絡した", "受付：人事部 小川", "中島 千尋です。よろしくお願いします", "給与明細が届かない",
+             "090-1234-5678 までお電話ください", "評価の基準が分からない。" * 1200, "あ"]
+    for raw in texts:
+        text = normalize(raw)
+        _tokens._CACHE.pop(text, None)
+        masked = _tokens.mask_and_analyse(text)
+        assert masked == mask_personal_data(text, normalize=False)
+        kept = _tokens._CACHE.pop(masked, None)
+        if masked == text and len(text) <= 10_000:
+            assert kept is not None  # nothing masked: the one analysis is kept for the classifier
+        if kept is not None:
+            assert kept == _tokens.analyse(masked)

@@ -12,14 +12,15 @@ LABEL_COLUMNS = ("topics", "primary", "intent", "sentiment", "risks", "values")
 
 
 def prepare_texts(texts) -> list[str]:
-    """Normalise and mask personal data: the form every classifier sees."""
+    """Normalise and mask personal data: the form every classifier sees.
+
+    The Sudachi pass that masking needs for names is also the analysis the
+    classifiers use, so each text is analysed once (see ``mask_and_analyse``).
+    """
+    from mvvtext.classify._tokens import mask_and_analyse
     from mvvtext.text import normalize
 
-    try:
-        from mvvtext.text import mask_personal_data
-    except ImportError:  # pragma: no cover - older text layer
-        return [normalize(t) if isinstance(t, str) else "" for t in texts]
-    return [mask_personal_data(normalize(t)) if isinstance(t, str) and t.strip() else "" for t in texts]
+    return [mask_and_analyse(normalize(t)) if isinstance(t, str) and t.strip() else "" for t in texts]
 
 
 def profile_examples(profile: Profile) -> pd.DataFrame:

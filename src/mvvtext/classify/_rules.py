@@ -214,6 +214,50 @@ class CompiledRule:
         left, right = self.positions(node.left, doc), self.positions(node.right, doc)
         return any(abs(i - j) <= node.window for i in left for j in right)
 
+    def _predicate(self, node):
+        """``node`` as a function of an Analysis, equal to ``evaluate(node, doc)``.
+
+        Built once per rule: the tree walk's type dispatch is done here, and a
+        term only asks whether it occurs (a set test or a substring search), not
+        where.
+        """
+        if isinstance(node, Quoted):
+            text = node.text
+            return lambda doc: text in doc.text
+        if isinstance(node, Term):
+            single, forms = self._forms[node.text]
+            if single:
+                return lambda doc: not single.isdisjoint(doc.forms)
+            text, k = node.text, len(forms)
+
+            def phrase(doc) -> bool:
+                if text in doc.text:
+                    return True
+                norm = doc.norm
+                return any(norm[i:i + k] == forms for i in range(len(norm) - k + 1))
+            return phrase
+        if isinstance(node, (And, Or)):
+            parts = tuple(self._predicate(p) for p in node.parts)
+            if isinstance(node, And):
+                return lambda doc: all(f(doc) for f in parts)
+            return lambda doc: any(f(doc) for f in parts)
+        if isinstance(node, Not):
+            part = self._predicate(node.part)
+            return lambda doc: not part(doc)
+        return lambda doc: self.evaluate(node, doc)  # Near: needs the positions
+
+    def holds(self, doc: Analysis) -> bool:
+        """True when the rule matches ``doc`` (same as ``evaluate(self.tree, doc)``, faster)."""
+        fn = self.__dict__.get("_holds")
+        if fn is None:  # built lazily and never pickled: closures do not pickle
+            fn = self.__dict__["_holds"] = self._predicate(self.tree)
+        return fn(doc)
+
+    def __getstate__(self) -> dict:
+        state = dict(self.__dict__)
+        state.pop("_holds", None)
+        return state
+
     def _triggers(self, node):
         """(forms, substrings) of which at least one must occur for ``node`` to hold; None if unknown."""
         if isinstance(node, Quoted):
@@ -248,7 +292,7 @@ class CompiledRule:
         return not forms.isdisjoint(doc.forms) or any(q in doc.text for q in substrings)
 
     def __call__(self, doc: Analysis) -> bool:
-        return self.could_match(doc) and self.evaluate(self.tree, doc)
+        return self.could_match(doc) and self.holds(doc)
 
     def __repr__(self) -> str:
         return f"CompiledRule({self.rule!r})"
@@ -265,7 +309,8 @@ class _RuleIndex:
         self.order: list[tuple[str, CompiledRule]] = [(c, r) for c, rs in rules.items() for r in rs]
         self.always: list[int] = []
         self.by_form: dict[str, list[int]] = {}
-        self.by_first_char: dict[str, list[tuple[str, list[int]]]] = {}
+        self.by_bigram: dict[str, list[tuple[str, list[int]]]] = {}  # substrings by their first two characters
+        self.short: list[tuple[str, list[int]]] = []  # one-character substrings
         by_sub: dict[str, list[int]] = {}
         for i, (_, rule) in enumerate(self.order):
             trigger = rule.trigger
@@ -278,22 +323,27 @@ class _RuleIndex:
             for q in substrings:
                 by_sub.setdefault(q, []).append(i)
         for q, ids in by_sub.items():
-            if q:
-                self.by_first_char.setdefault(q[0], []).append((q, ids))
+            if len(q) >= 2:
+                self.by_bigram.setdefault(q[:2], []).append((q, ids))
+            elif q:
+                self.short.append((q, ids))
             else:
                 self.always.extend(ids)
 
     def candidates(self, doc: Analysis) -> list[tuple[str, CompiledRule]]:
         found = set(self.always)
-        by_form, by_first_char = self.by_form, self.by_first_char
-        # set intersections (in C) leave only the forms and first characters some rule needs
+        by_form, by_bigram = self.by_form, self.by_bigram
+        # set intersections (in C) leave only the forms and character pairs some rule needs
         for f in doc.forms & by_form.keys():
             found.update(by_form[f])
         text = doc.text
-        for ch in by_first_char.keys() & set(text):
-            for q, ids in by_first_char[ch]:
-                if q in text:
+        for pair in by_bigram.keys() & doc.bigrams:
+            for q, ids in by_bigram[pair]:
+                if len(q) == 2 or q in text:
                     found.update(ids)
+        for q, ids in self.short:
+            if q in text:
+                found.update(ids)
         return [self.order[i] for i in sorted(found)]
 
 
@@ -366,7 +416,7 @@ class RuleClassifier(ClassifierMixin, BaseEstimator):
                 doc = analyse(text)
                 hits = {}
                 for code, rule in index.candidates(doc):  # in profile order
-                    if rule.evaluate(rule.tree, doc):
+                    if rule.holds(doc):
                         hits.setdefault(code, []).append(rule.rule)
                 if len(cache) > 50_000:
                     cache.clear()

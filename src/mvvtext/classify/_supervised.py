@@ -327,7 +327,7 @@ class SupervisedClassifier(ClassifierMixin, BaseEstimator):
             ests = getattr(head, "estimators_", None)
             ok = (isinstance(head, OneVsRestClassifier) and ests is not None and len(ests) >= 2
                   and all(type(e) is LogisticRegression and len(e.classes_) == 2 for e in ests))
-            found = stacked[field] = (head, (np.vstack([e.coef_ for e in ests]).T,
+            found = stacked[field] = (head, (np.ascontiguousarray(np.vstack([e.coef_ for e in ests]).T),
                                              np.concatenate([e.intercept_ for e in ests]),
                                              bool(head.multilabel_)) if ok else None)
         if found[1] is None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import bisect
 import threading
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property
 
 _SKIP_POS = {"補助記号", "空白"}
 _local = threading.local()
@@ -28,6 +28,12 @@ class Analysis:
     sub: tuple[tuple[int, str], ...]
     forms: frozenset = frozenset()
 
+    @cached_property
+    def bigrams(self) -> frozenset:
+        """The text's character pairs (computed on first use; the rule index looks substrings up by them)."""
+        text = self.text
+        return frozenset(text[i:i + 2] for i in range(len(text) - 1))
+
     def position_of_char(self, offset: int) -> int:
         """Index of the token that holds character ``offset``."""
         return max(bisect.bisect_right(self.begin, offset) - 1, 0)
@@ -42,24 +48,34 @@ class Analysis:
 def _sudachi():
     tok = getattr(_local, "tokenizer", None)
     if tok is None:
-        from sudachipy import dictionary, tokenizer
+        from sudachipy import tokenizer
 
-        tok = (dictionary.Dictionary().create(), tokenizer.Tokenizer.SplitMode)
+        from mvvtext.text._mask import core_dictionary
+
+        tok = (core_dictionary().create(), tokenizer.Tokenizer.SplitMode)
         _local.tokenizer = tok
     return tok
 
 
-@lru_cache(maxsize=100_000)
-def analyse(text: str) -> Analysis:
-    """Analyse an already-normalised text with Sudachi (split mode C, with A pieces)."""
-    if not text:
-        return Analysis("", (), (), (), (), (), frozenset())
-    tok, modes = _sudachi()
+_EMPTY = Analysis("", (), (), (), (), (), frozenset())
+_CACHE: dict[str, Analysis] = {}
+_CACHE_SIZE = 100_000
+_STEP = 10_000  # Sudachi refuses inputs over ~49,000 bytes: long texts are analysed in chunks
+
+
+def _remember(text: str, analysis: Analysis) -> Analysis:
+    if len(_CACHE) >= _CACHE_SIZE:
+        _CACHE.clear()
+    _CACHE[text] = analysis
+    return analysis
+
+
+def _build(text: str, chunks) -> Analysis:
+    """An Analysis from ``(offset, MorphemeList)`` pairs that cover ``text``."""
+    modes = _sudachi()[1]
     norm, dict_form, pos, begin, sub = [], [], [], [], []
-    # Sudachi refuses inputs over ~49,000 bytes: analyse long texts in chunks
-    step = 10_000
-    for offset in range(0, len(text), step):
-        for m in tok.tokenize(text[offset:offset + step], modes.C):
+    for offset, morphemes in chunks:
+        for m in morphemes:
             i = len(norm)
             surface = m.surface()
             norm.append(m.normalized_form())
@@ -72,6 +88,44 @@ def analyse(text: str) -> Analysis:
                     sub.extend((i, p.normalized_form()) for p in pieces)
     forms = frozenset({*norm, *dict_form, *(piece for _, piece in sub)})
     return Analysis(text, tuple(norm), tuple(dict_form), tuple(pos), tuple(begin), tuple(sub), forms)
+
+
+def analyse(text: str) -> Analysis:
+    """Analyse an already-normalised text with Sudachi (split mode C, with A pieces); memoised per text."""
+    found = _CACHE.get(text)
+    if found is not None:
+        return found
+    if not text:
+        return _EMPTY
+    tok, modes = _sudachi()
+    chunks = [(o, tok.tokenize(text[o:o + _STEP], modes.C)) for o in range(0, len(text), _STEP)]
+    return _remember(text, _build(text, chunks))
+
+
+def mask_and_analyse(text: str) -> str:
+    """Mask personal data in a normalised text, analysing it with Sudachi once for both.
+
+    Returns what ``mask_personal_data(text, normalize=False)`` returns. Masking
+    needs a Sudachi pass for names without an honorific, and the classifier
+    analyses the text it classifies: when nothing is masked (most texts) that
+    is the same text, so the one analysis is kept for :func:`analyse`.
+    """
+    from mvvtext.text._mask import find_personal_data, replace_spans
+
+    if not text or len(text) > _STEP:
+        from mvvtext.text import mask_personal_data
+
+        return mask_personal_data(text, normalize=False)
+    cached = _CACHE.get(text)
+    if cached is not None:  # analysed before: masking takes its own (cheaper) pass
+        return replace_spans(text, find_personal_data(text))
+    tok, modes = _sudachi()
+    morphemes = tok.tokenize(text, modes.C)
+    spans = find_personal_data(text, morphemes=morphemes)
+    if not spans:
+        _remember(text, _build(text, [(0, morphemes)]))
+        return text
+    return replace_spans(text, spans)
 
 
 def term_forms(term: str) -> tuple[str, ...]:

@@ -46,6 +46,27 @@ def _n_workers(n_jobs: int | None, n_batches: int) -> int:
     return max(1, min(wanted, n_batches))
 
 
+def batch_bounds(n: int, workers: int, size: int = BATCH, smallest: int = 64) -> list[tuple[int, int]]:
+    """(start, stop) of each batch of ``n`` texts.
+
+    One process takes batches of ``size``. Several take shrinking batches
+    (guided scheduling): each is the remainder split ``2 * workers`` ways,
+    between ``smallest`` and ``size``, so that the workers run out of work
+    together instead of one waiting on the other's last full batch (which cost
+    ~5% of a 2,000-text run on 2 cores).
+    """
+    if workers <= 1:
+        return [(s, min(s + size, n)) for s in range(0, n, size)]
+    out, start = [], 0
+    while start < n:
+        step = min(size, max(smallest, -(-(n - start) // (2 * workers))))
+        if n - start - step < smallest:  # no batch smaller than ``smallest`` at the end
+            step = n - start
+        out.append((start, min(start + step, n)))
+        start += step
+    return out
+
+
 class VoiceClassifier(BaseEstimator):
     """Classify employee voices: topics, primary, intent, sentiment, risks and values.
 
@@ -230,9 +251,9 @@ class VoiceClassifier(BaseEstimator):
         else:
             raw, chans = list(X), None
             index = pd.RangeIndex(len(raw))
-        starts = range(0, len(raw), BATCH)
-        batches = ((raw[s:s + BATCH], None if chans is None else chans[s:s + BATCH]) for s in starts)
-        workers = _n_workers(n_jobs, len(starts))
+        workers = _n_workers(n_jobs, -(-len(raw) // BATCH))
+        bounds = batch_bounds(len(raw), workers)
+        batches = ((raw[a:b], None if chans is None else chans[a:b]) for a, b in bounds)
         if workers > 1:
             from mvvtext.classify._parallel import map_batches
 
@@ -242,7 +263,7 @@ class VoiceClassifier(BaseEstimator):
         if verbose:
             from tqdm.auto import tqdm
 
-            results = tqdm(results, total=len(starts), desc="classifying", unit="batch")
+            results = tqdm(results, total=len(bounds), desc="classifying", unit="batch")
         parts = list(results)
         out = pd.concat(parts, ignore_index=True) if parts else self._predict_batch([], None)
         out.index = index

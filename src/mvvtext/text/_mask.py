@@ -190,11 +190,22 @@ def _name_spans(text: str, exclusions: frozenset[str]) -> list[tuple[int, int]]:
 
 
 @functools.lru_cache(maxsize=1)
-def _sudachi() -> Any:
-    """Mode-C tokenizer loading only POS + surface, and the POS ids of person names, surnames and nouns."""
+def core_dictionary() -> Any:
+    """SudachiPy's core system dictionary, loaded once per process.
+
+    Masking and the classifier's analysis create their tokenizers from this one
+    object, so part-of-speech ids mean the same in both and one analysis of a
+    text can serve both (see ``find_personal_data(morphemes=...)``).
+    """
     from sudachipy import dictionary
 
-    d = dictionary.Dictionary(dict="core")
+    return dictionary.Dictionary(dict="core")
+
+
+@functools.lru_cache(maxsize=1)
+def _sudachi() -> Any:
+    """Mode-C tokenizer loading only POS + surface, and the POS ids of person names, surnames and nouns."""
+    d = core_dictionary()
     table = []
     while (p := d.pos_of(len(table))) is not None:
         table.append(p)
@@ -207,17 +218,20 @@ def _sudachi() -> Any:
 _SPACE = frozenset(" \u3000\t")
 
 
-def _dictionary_name_spans(text: str, exclusions: frozenset[str]) -> list[tuple[int, int]]:
+def _dictionary_name_spans(text: str, exclusions: frozenset[str], morphemes: Any = None) -> list[tuple[int, int]]:
     """Spans of words SudachiPy's dictionary tags as person names (名詞-固有名詞-人名).
 
     A surname followed by a space and a short noun is taken as 「姓 名」 (「岡田 さくら」),
-    since given names written in kana are often not in the dictionary.
+    since given names written in kana are often not in the dictionary. ``morphemes``:
+    a split-mode-C analysis of the whole ``text`` to use instead of a new pass.
     """
     tok, names, surnames, nouns = _sudachi()
     spans: list[tuple[int, int]] = []
     offset = 0
-    for piece in split_long_text(text):
-        morphemes = tok.tokenize(piece)
+    pieces = split_long_text(text)
+    for piece in pieces:
+        if morphemes is None or len(pieces) > 1:
+            morphemes = tok.tokenize(piece)
         n = len(morphemes)
         for i in range(n):
             m = morphemes[i]
@@ -263,6 +277,7 @@ def find_personal_data(
     use_ner: bool = False,
     exclude_names: Iterable[str] = (),
     dictionary_names: bool = True,
+    morphemes: Any = None,
 ) -> list[PersonalDataSpan]:
     """Find personal data in ``text``.
 
@@ -287,6 +302,10 @@ def find_personal_data(
         Also mask words that SudachiPy's dictionary tags as person names, which
         finds names without an honorific (「受付：人事部 小川」「中島 千尋です」,
         e-mail signatures). Costs one SudachiPy pass over the text.
+    morphemes : sudachipy.MorphemeList, optional
+        A split-mode-C analysis of ``text`` by a tokenizer created from
+        :func:`core_dictionary`, to reuse for ``dictionary_names`` instead of a
+        second SudachiPy pass (the classifier analyses every text anyway).
 
     Returns
     -------
@@ -333,7 +352,7 @@ def find_personal_data(
                 if ent.label_ == "Person" and ent.text not in exclusions:
                     add("name", ent.start_char, ent.end_char)
         if dictionary_names:
-            for start, end in _dictionary_name_spans(text, exclusions):
+            for start, end in _dictionary_name_spans(text, exclusions, morphemes):
                 add("name", start, end)
     found.sort(key=lambda s: s.start)
     return _merge_names(found, text) if names else found
@@ -381,6 +400,11 @@ def mask_personal_data(
         text, names=names, employee_id_pattern=employee_id_pattern, nlp=nlp,
         use_ner=use_ner, exclude_names=exclude_names, dictionary_names=dictionary_names,
     )
+    return replace_spans(text, spans)
+
+
+def replace_spans(text: str, spans: list[PersonalDataSpan]) -> str:
+    """``text`` with each span (sorted, non-overlapping, from :func:`find_personal_data`) replaced by its placeholder."""
     if not spans:
         return text
     parts, pos = [], 0
