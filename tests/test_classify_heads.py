@@ -78,3 +78,23 @@ def test_stacked_heads_follow_a_refit():
     before = sup.fit(texts, first).predict(texts)["intent"].tolist()
     after = sup.fit(texts, second).predict(texts)["intent"].tolist()
     assert before == first["intent"].tolist() and after == second["intent"].tolist()
+
+
+@pytest.mark.parametrize("ngram_range", [(1, 3), (2, 3), (1, 1), (3, 3)])
+def test_char_tfidf_in_arrays_equals_scikit_learn(ngram_range):
+    import numpy as np
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from mvvtext.classify._features import tfidf_transform
+
+    train = ["給与明細が届かない", "評価の基準が分からない", "ABC  Def\tghi", "残業代が出ない。残業が多い", "給与 と 評価",
+             "😀 絵文字 😀", "休暇", "a", "ＡＢＣ"] * 2
+    vec = TfidfVectorizer(analyzer="char", ngram_range=ngram_range, sublinear_tf=True, min_df=2,
+                          dtype=np.float32).fit(train)
+    texts = ["給与明細が届かない", "", " ", "abc  DEF\n\nghi", "未知の文字列だけ", "😀😀 給与", "x", "給与\ud800明細",
+             "評価の基準が分からない" * 50]
+    expected, got = vec.transform(texts), tfidf_transform(vec, texts)
+    assert got.shape == expected.shape
+    assert np.array_equal(got.indptr, expected.indptr)
+    assert np.array_equal(got.indices, expected.indices)
+    assert np.array_equal(got.data, expected.data) and got.dtype == expected.dtype

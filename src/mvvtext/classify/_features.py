@@ -1,6 +1,8 @@
 """Text features for the supervised heads: Sudachi word TF-IDF, char TF-IDF, embeddings, rule hits."""
 from __future__ import annotations
 
+import weakref
+
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
@@ -19,6 +21,97 @@ def sudachi_words(text: str) -> list[str]:
     out.extend(f"{a} {b}" for a, b in zip(words, words[1:]))
     out.extend(s for _, s in doc.sub)
     return out
+
+
+_BITS = 21  # a code point fits in 21 bits: up to three characters pack into one int64 key
+
+
+class _CharVocabulary:
+    """A fitted ``char`` vectorizer's vocabulary as sorted integer keys, one array per n-gram length."""
+
+    def __init__(self, vocabulary: dict[str, int], low: int, high: int) -> None:
+        self.tables: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        for n in range(low, high + 1):
+            terms = [(t, j) for t, j in vocabulary.items() if len(t) == n]
+            keys = np.array([_pack(t) for t, _ in terms], dtype=np.int64)
+            cols = np.array([j for _, j in terms], dtype=np.int64)
+            order = np.argsort(keys, kind="stable")
+            self.tables[n] = (keys[order], cols[order])
+
+
+def _pack(term: str) -> int:
+    key = 0
+    for ch in term:
+        key = (key << _BITS) | ord(ch)
+    return key
+
+
+_CHAR_VOCABULARIES: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+def char_counts(vectorizer: TfidfVectorizer, texts: list[str]) -> sp.csr_matrix:
+    """The n-gram count matrix scikit-learn's ``char`` analyzer gives, computed with array operations.
+
+    Each text's code points are packed into one integer per n-gram (n <= 3)
+    and looked up in the vocabulary's sorted keys (``searchsorted``) for the
+    whole batch at once, instead of a dictionary lookup per n-gram in Python.
+    """
+    v = vectorizer
+    low, high = v.ngram_range
+    vocab = _CHAR_VOCABULARIES.get(v)
+    if vocab is None:
+        vocab = _CHAR_VOCABULARIES[v] = _CharVocabulary(v.vocabulary_, low, high)
+    spaces = v._white_spaces
+    docs = [spaces.sub(" ", t.lower() if v.lowercase else t) for t in texts]
+    lengths = np.fromiter(map(len, docs), dtype=np.int64, count=len(docs))
+    ends = np.cumsum(lengths)
+    codes = np.frombuffer("".join(docs).encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.int64)
+    row_of = np.repeat(np.arange(len(docs), dtype=np.int64), lengths)
+    end_of = np.repeat(ends, lengths)
+    rows, cols = [], []
+    key = np.zeros(0, dtype=np.int64)
+    for n in range(1, high + 1):
+        width = len(codes) - n + 1
+        if width <= 0:
+            break
+        key = codes[:width] if n == 1 else (key[:width] << _BITS) | codes[n - 1:]
+        if n < low:
+            continue
+        keys, table_cols = vocab.tables[n]
+        inside = np.flatnonzero(np.arange(width) + n <= end_of[:width])  # n-grams within one text
+        if not len(keys) or not len(inside):
+            continue
+        wanted = key[inside]
+        at = np.minimum(np.searchsorted(keys, wanted), len(keys) - 1)
+        hit = keys[at] == wanted
+        rows.append(row_of[inside[hit]])
+        cols.append(table_cols[at[hit]])
+    shape = (len(docs), len(v.vocabulary_))
+    if not rows:
+        return sp.csr_matrix(shape, dtype=v.dtype)
+    r, c = np.concatenate(rows), np.concatenate(cols)
+    counts = sp.csr_matrix((np.ones(len(r), dtype=v.dtype), (r, c)), shape=shape)
+    counts.sum_duplicates()
+    return counts
+
+
+def tfidf_transform(vectorizer: TfidfVectorizer, texts: list[str]):
+    """``vectorizer.transform(texts)`` for a fitted vectorizer, with the ``char`` counting done in arrays.
+
+    scikit-learn counts the n-grams of each text in a Python loop (a dictionary
+    lookup per n-gram); :func:`char_counts` counts a whole batch with array
+    operations and the vectorizer's own TF-IDF step finishes the matrix, so
+    the result is the same matrix (a test compares them). Other settings
+    (word analyzers, preprocessors, binary counts, n > 3) take scikit-learn's path.
+    """
+    v = vectorizer
+    tfidf = getattr(v, "_tfidf", None)
+    fast = (tfidf is not None and v.analyzer == "char" and v.preprocessor is None and v.strip_accents is None
+            and v.input == "content" and not v.binary and v.ngram_range[1] <= 3 and hasattr(v, "vocabulary_")
+            and all(isinstance(t, str) for t in texts))
+    if not fast:
+        return v.transform(texts)
+    return tfidf.transform(char_counts(v, list(texts)), copy=False)
 
 
 def channel_codes(channels) -> list:
@@ -92,7 +185,7 @@ class TextFeatures(TransformerMixin, BaseEstimator):
         if not hasattr(self, "word_"):
             raise NotFittedError("This TextFeatures is not fitted yet. Call 'fit' first.")
         X = list(X)
-        blocks = [self.word_weight * self.word_.transform(X), self.char_weight * self.char_.transform(X)]
+        blocks = [self.word_weight * self.word_.transform(X), self.char_weight * tfidf_transform(self.char_, X)]
         if self.embedding_dim_:
             if embeddings is None:
                 raise ValueError("these features were fitted with embeddings; pass embeddings= to transform")

@@ -69,6 +69,18 @@ class SentimentLexicon:
                     phrases.append((w, sign))
         return single, phrases
 
+    @cached_property
+    def _phrase_index(self) -> tuple[dict[str, list[int]], list[int]]:
+        """Phrase positions by their first two characters (and those shorter than two), for a cheap screen."""
+        by_pair: dict[str, list[int]] = {}
+        short = []
+        for k, (phrase, _) in enumerate(self._polar[1]):
+            if len(phrase) >= 2:
+                by_pair.setdefault(phrase[:2], []).append(k)
+            else:
+                short.append(k)
+        return by_pair, short
+
     def is_filler(self, text: str) -> bool:
         core = _FILLER_STRIP.sub("", text or "")
         return not core or core in self._filler
@@ -93,7 +105,9 @@ class SentimentLexicon:
             sign = single.get(n) or single.get(d)
             if sign:
                 hits.append((i, sign, n))
-        for phrase, sign in phrases:
+        by_pair, short = self._phrase_index
+        present = sorted([*short, *(k for pair in by_pair.keys() & doc.bigrams for k in by_pair[pair])])
+        for phrase, sign in (phrases[k] for k in present):  # in lexicon order, only phrases whose start occurs
             start = text.find(phrase)
             while start >= 0:
                 hits.append((doc.position_of_char(start + len(phrase) - 1), sign, phrase))
