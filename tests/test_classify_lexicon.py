@@ -82,3 +82,31 @@ def test_risk_lookahead_patterns_are_checked_per_sentence():
     risks = RiskPatterns(load_profile(None))
     assert "harassment" not in risks.match("他社との差別化を進めています。")
     assert "harassment" in risks.match("他社との差別化を進めています。職場で差別を受けました。")
+
+
+@pytest.mark.parametrize("pattern, expected", [
+    ("(辞|や)め(たい|たく)", ("やめたい", "やめたく", "辞めたい", "辞めたく")),
+    ("眠れ(ない|なく)|寝不足", ("寝不足", "眠れない", "眠れなく")),
+    ("残業代(が|は)?[^。]{0,8}(出ない|未払)", ("残業代",)),
+    ("限界(?!値)", ("限界",)),
+    ("(?i)abc", None),          # case-insensitive: no fixed strings
+    ("[^。]+", None),
+    ("a?b*", None),
+])
+def test_required_literals(pattern, expected):
+    from mvvtext.classify._lexicon import required_literals
+
+    assert required_literals(pattern) == expected
+
+
+def test_risk_screen_changes_no_match():
+    """Screening patterns by character pairs gives the same matches as trying every pattern."""
+
+    profile = load_profile(None)
+    screened, everything = RiskPatterns(profile), RiskPatterns(profile)
+    everything._always = {code: list(range(len(r.patterns))) for code, r in profile.risks.items()}
+    everything._by_pair = {}
+    texts = ["もう辞めたいです。", "上司に怒鳴られた", "眠れない日が続く", "残業代が出ないのは違法では", "限界値テストを実施",
+             "会社をやめようかと思う。眠れない。", "特になし", "パワハラとセクハラ", "給与明細が届かない", "辞"]
+    for text in texts:
+        assert screened.match(text) == everything.match(text), text

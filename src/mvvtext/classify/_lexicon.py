@@ -8,6 +8,7 @@ from functools import cached_property
 import numpy as np
 
 from mvvtext.classify._profile import Profile
+from mvvtext.classify._tokens import _CACHE as _ANALYSED
 from mvvtext.classify._tokens import analyse
 
 _SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]*")
@@ -167,6 +168,97 @@ def _is_local(pattern: str) -> bool:
     return True
 
 
+_MAX_LITERALS = 32
+
+
+def _pairs(text: str) -> frozenset:
+    """The character pairs of a text (the classifier's analysis has them already for the texts it classifies)."""
+    known = _ANALYSED.get(text)
+    if known is not None:
+        return known.bigrams
+    return frozenset(text[i:i + 2] for i in range(len(text) - 1))
+
+
+def _exact(items) -> set[str] | None:
+    """The strings a parsed pattern sequence matches, when it matches only a few fixed strings; else None."""
+    out = {""}
+    for op, av in items:
+        name = str(op)
+        if name == "LITERAL":
+            options = {chr(av)}
+        elif name == "IN" and all(str(o) == "LITERAL" for o, _ in av):
+            options = {chr(a) for _, a in av}
+        elif name == "SUBPATTERN" and not av[1] and not av[2]:
+            options = _exact(av[3])
+        elif name == "BRANCH":
+            parts = [_exact(b) for b in av[1]]
+            options = None if any(x is None for x in parts) else set().union(*parts)
+        else:
+            options = None
+        if options is None or len(out) * len(options) > _MAX_LITERALS:
+            return None
+        out = {a + b for a in out for b in options}
+    return out
+
+
+def _required(items) -> set[str] | None:
+    """Strings one of which every match of a parsed pattern sequence contains (None: no such set found).
+
+    Runs of consecutive fixed elements give candidate sets (「(辞|や)め」 gives
+    {辞め, やめ}); groups, branches and repeats of at least one are looked
+    into; the candidate whose shortest string is longest is kept.
+    """
+    candidates, run = [], {""}
+
+    def close() -> None:
+        nonlocal run
+        if run != {""}:
+            candidates.append(run)
+        run = {""}
+
+    for item in items:
+        fixed = _exact([item])
+        if fixed is not None and len(run) * len(fixed) <= _MAX_LITERALS:
+            run = {a + b for a in run for b in fixed}
+            continue
+        close()
+        if fixed is not None:
+            run = fixed
+            continue
+        op, av = item
+        name = str(op)
+        inner = None
+        if name == "SUBPATTERN" and not av[1] and not av[2]:
+            inner = _required(av[3])
+        elif name == "BRANCH":
+            parts = [_required(b) for b in av[1]]
+            inner = None if any(x is None for x in parts) else set().union(*parts)
+        elif name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT") and av[0] >= 1:
+            inner = _required(av[2])
+        if inner:
+            candidates.append(inner)
+    close()
+    candidates = [c for c in candidates if c and "" not in c and len(c) <= _MAX_LITERALS]
+    return max(candidates, key=lambda c: (min(map(len, c)), -len(c))) if candidates else None
+
+
+def required_literals(pattern: str) -> tuple[str, ...] | None:
+    """Fixed strings one of which occurs in every match of ``pattern`` (None when none are known).
+
+    A text that contains none of them cannot match, which a substring test
+    decides far faster than the regular expression. Case-insensitive patterns
+    get None.
+    """
+    try:
+        tree = _sre_parse.parse(pattern)
+    except Exception:  # noqa: BLE001 - an unparsable pattern is simply not screened
+        return None
+    if tree.state.flags & (re.IGNORECASE | re.VERBOSE):
+        return None
+    found = _required(tree.data)
+    return tuple(sorted(found)) if found else None
+
+
 class RiskPatterns:
     """The profile's risk regexes: a pattern flags a sentence unless an ``exclude`` matches that sentence."""
 
@@ -179,6 +271,19 @@ class RiskPatterns:
         # Patterns without anchors or look-arounds are first searched in the whole text: the
         # (rare) texts they occur in are the only ones whose sentences need that pattern.
         self._local = {code: [_is_local(p) for p in r.patterns] for code, r in profile.risks.items()}
+        # Before that, a pattern one of whose fixed strings every match holds (「眠れ(ない|なく)」: 眠れない,
+        # 眠れなく) is only tried when the text has the first two characters of one of them: one set
+        # intersection with the text's character pairs picks those patterns out of all of them.
+        self._by_pair: dict[str, list[tuple[str, int]]] = {}
+        self._always: dict[str, list[int]] = {}
+        for code, r in profile.risks.items():
+            for k, pattern in enumerate(r.patterns):
+                literals = required_literals(pattern)
+                if literals is None or min(map(len, literals)) < 2:
+                    self._always.setdefault(code, []).append(k)
+                    continue
+                for pair in {q[:2] for q in literals}:
+                    self._by_pair.setdefault(pair, []).append((code, k))
 
     def match(self, text: str) -> dict[str, str]:
         """risk code -> the matched snippet, for one normalised text.
@@ -189,8 +294,15 @@ class RiskPatterns:
         """
         found: dict[str, tuple[int, int, str]] = {}
         sents: list[str] | None = None
+        candidates = {code: list(ks) for code, ks in self._always.items()}
+        for pair in self._by_pair.keys() & _pairs(text):
+            for code, k in self._by_pair[pair]:
+                candidates.setdefault(code, []).append(k)
         for order, (code, (patterns, excludes)) in enumerate(self._compiled.items()):
-            live = [p for p, local in zip(patterns, self._local[code]) if not local or p.search(text)]
+            if code not in candidates:
+                continue
+            local = self._local[code]
+            live = [patterns[k] for k in sorted(set(candidates[code])) if not local[k] or patterns[k].search(text)]
             if not live:
                 continue
             if sents is None:
