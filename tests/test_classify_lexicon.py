@@ -105,7 +105,7 @@ def test_risk_screen_changes_no_match():
     profile = load_profile(None)
     screened, everything = RiskPatterns(profile), RiskPatterns(profile)
     everything._always = {code: list(range(len(r.patterns))) for code, r in profile.risks.items()}
-    everything._by_pair = {}
+    everything._by_pair, everything._pair_keys = {}, frozenset()
     texts = ["もう辞めたいです。", "上司に怒鳴られた", "眠れない日が続く", "残業代が出ないのは違法では", "限界値テストを実施",
              "会社をやめようかと思う。眠れない。", "特になし", "パワハラとセクハラ", "給与明細が届かない", "辞"]
     for text in texts:

@@ -71,7 +71,7 @@ class SentimentLexicon:
         return single, phrases
 
     @cached_property
-    def _phrase_index(self) -> tuple[dict[str, list[int]], list[int]]:
+    def _phrase_index(self) -> tuple[dict[str, list[int]], list[int], frozenset]:
         """Phrase positions by their first two characters (and those shorter than two), for a cheap screen."""
         by_pair: dict[str, list[int]] = {}
         short = []
@@ -80,7 +80,7 @@ class SentimentLexicon:
                 by_pair.setdefault(phrase[:2], []).append(k)
             else:
                 short.append(k)
-        return by_pair, short
+        return by_pair, short, frozenset(by_pair)
 
     def is_filler(self, text: str) -> bool:
         core = _FILLER_STRIP.sub("", text or "")
@@ -106,8 +106,8 @@ class SentimentLexicon:
             sign = single.get(n) or single.get(d)
             if sign:
                 hits.append((i, sign, n))
-        by_pair, short = self._phrase_index
-        present = sorted([*short, *(k for pair in by_pair.keys() & doc.bigrams for k in by_pair[pair])])
+        by_pair, short, pairs = self._phrase_index
+        present = sorted([*short, *(k for pair in doc.bigrams & pairs for k in by_pair[pair])])
         for phrase, sign in (phrases[k] for k in present):  # in lexicon order, only phrases whose start occurs
             start = text.find(phrase)
             while start >= 0:
@@ -284,6 +284,7 @@ class RiskPatterns:
                     continue
                 for pair in {q[:2] for q in literals}:
                     self._by_pair.setdefault(pair, []).append((code, k))
+        self._pair_keys = frozenset(self._by_pair)
 
     def match(self, text: str) -> dict[str, str]:
         """risk code -> the matched snippet, for one normalised text.
@@ -295,7 +296,7 @@ class RiskPatterns:
         found: dict[str, tuple[int, int, str]] = {}
         sents: list[str] | None = None
         candidates = {code: list(ks) for code, ks in self._always.items()}
-        for pair in self._by_pair.keys() & _pairs(text):
+        for pair in _pairs(text) & self._pair_keys:
             for code, k in self._by_pair[pair]:
                 candidates.setdefault(code, []).append(k)
         for order, (code, (patterns, excludes)) in enumerate(self._compiled.items()):

@@ -329,15 +329,18 @@ class _RuleIndex:
                 self.short.append((q, ids))
             else:
                 self.always.extend(ids)
+        self.form_keys = frozenset(self.by_form)
+        self.pair_keys = frozenset(self.by_bigram)
 
     def candidates(self, doc: Analysis) -> list[tuple[str, CompiledRule]]:
         found = set(self.always)
         by_form, by_bigram = self.by_form, self.by_bigram
         # set intersections (in C) leave only the forms and character pairs some rule needs
-        for f in doc.forms & by_form.keys():
+        # (frozenset & frozenset walks the smaller one; a dict's keys() view would be copied into a set first)
+        for f in doc.forms & self.form_keys:
             found.update(by_form[f])
         text = doc.text
-        for pair in by_bigram.keys() & doc.bigrams:
+        for pair in doc.bigrams & self.pair_keys:
             for q, ids in by_bigram[pair]:
                 if len(q) == 2 or q in text:
                     found.update(ids)
