@@ -52,6 +52,22 @@ def test_memory_cache_embeds_each_text_once():
     assert cached.model_id == "counting-test"
 
 
+def test_memory_cache_is_bounded():
+    inner = CountingEmbedder()
+    cached = CachedEmbedder(inner, max_memory_items=4)
+    first = cached.encode(["a", "b", "c", "d", "e", "f"])
+    assert len(cached._memory) == 2 and list(cached._memory) == [cached_key(cached, t) for t in ("e", "f")]
+    again = cached.encode(["f", "a"])  # "f" is still held, "a" was dropped and is embedded again
+    assert inner.calls[-1] == ["a"]
+    assert np.allclose(again, first[[5, 0]])
+
+
+def cached_key(cached, text):
+    from mvvtext.embed._cache import _key
+
+    return _key(cached.model_id, text)
+
+
 def test_disk_cache_survives_a_new_instance(tmp_path):
     CachedEmbedder(CountingEmbedder(), tmp_path).encode(["給与", "残業"])
     inner = CountingEmbedder()

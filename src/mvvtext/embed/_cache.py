@@ -25,12 +25,18 @@ class CachedEmbedder(Embedder):
         The backend that computes missing vectors.
     cache_dir : str or Path, optional
         Folder for a SQLite file of float32 blobs (no pickle). ``None`` keeps the
-        cache in memory for the life of the object.
+        cache in memory only.
+    max_memory_items : int
+        Vectors kept in memory at most; past it the older half is dropped (a
+        weekly batch of a million texts would otherwise hold 2 GB of 512-dim
+        vectors). Dropped vectors stay in the SQLite file when there is one.
     """
 
-    def __init__(self, embedder: Embedder, cache_dir: str | Path | None = None) -> None:
+    def __init__(self, embedder: Embedder, cache_dir: str | Path | None = None,
+                 max_memory_items: int = 100_000) -> None:
         self.embedder = embedder
         self.cache_dir = cache_dir
+        self.max_memory_items = max_memory_items
         self.model_id = embedder.model_id
         self._memory: dict[str, np.ndarray] = {}
         self._lock = threading.Lock()
@@ -96,6 +102,10 @@ class CachedEmbedder(Embedder):
                     self._db.commit()
         with self._lock:
             self._memory.update(found)
+            limit = max(int(getattr(self, "max_memory_items", 100_000)), 1)
+            if len(self._memory) > limit:  # insertion order: drop the oldest entries down to half the limit
+                for k in list(self._memory)[:len(self._memory) - limit // 2]:
+                    del self._memory[k]
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         return np.vstack([found[k] for k in keys]).astype(np.float32)
