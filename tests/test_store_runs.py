@@ -270,3 +270,36 @@ def test_run_with_another_model_than_the_history_says_so(tmp_path):
                              model_version="kw-9")
     assert "kw-1" in later.message and "rescore" in later.message
     assert set(store.current()["model_version"]) == {"kw-1", "kw-9"}
+
+
+def test_n_jobs_reaches_the_classifier(monkeypatch):
+    """``score_into_store(n_jobs=)`` / ``mvvtext score --n-jobs`` hand the worker count to ``analyze``."""
+    import argparse
+
+    import pandas as pd
+
+    import mvvtext.classify as classify
+    from mvvtext.store._cli import add_store_commands
+    from mvvtext.store._scoring import resolve_scorer
+
+    seen = {}
+
+    def fake_analyze(df, model=None, verbose=True, n_jobs=None):
+        seen["n_jobs"] = n_jobs
+        return df
+
+    class Fitted:
+        def fit(self, X):
+            return self
+
+        def predict(self, X):
+            return X
+
+    monkeypatch.setattr(classify, "analyze", fake_analyze)
+    resolve_scorer(Fitted(), n_jobs=2, model_version="m").fn(pd.DataFrame({"text": ["給与"]}))
+    assert seen["n_jobs"] == 2
+    resolve_scorer(Fitted(), model_version="m").fn(pd.DataFrame({"text": ["給与"]}))
+    assert seen["n_jobs"] is None
+    parser = argparse.ArgumentParser()
+    add_store_commands(parser.add_subparsers())
+    assert parser.parse_args(["score", "in.csv", "--store", "s.duckdb", "--n-jobs", "2"]).n_jobs == 2

@@ -43,7 +43,7 @@ def _run(fn: Callable[[], Any]) -> int:
 
 def cmd_score(args: argparse.Namespace) -> int:
     """``mvvtext score INPUT --store PATH [--profile P] [--model DIR] [--text-col C] [--id-col C]
-    [--time-col C] [--channel-col C] [--segment-col C ...] [--log-file F] [--wait SECONDS]``."""
+    [--time-col C] [--channel-col C] [--segment-col C ...] [--log-file F] [--wait SECONDS] [--n-jobs N]``."""
     from mvvtext.store import score_into_store
 
     def go() -> None:
@@ -52,7 +52,8 @@ def cmd_score(args: argparse.Namespace) -> int:
             text=getattr(args, "text_col", None) or "text", id=getattr(args, "id_col", None),
             timestamp=getattr(args, "time_col", None), channel=getattr(args, "channel_col", None),
             segments=_segments(args), wait=float(getattr(args, "wait", 0) or 0),
-            verbose=getattr(args, "verbose", None), log_file=getattr(args, "log_file", None))
+            verbose=getattr(args, "verbose", None), log_file=getattr(args, "log_file", None),
+            n_jobs=getattr(args, "n_jobs", None))
         print(summary)
 
     return _run(go)
@@ -102,6 +103,7 @@ def add_store_commands(subparsers: Any) -> None:
     p.add_argument("--segment-col", action="append", help="segment column for breakdowns (repeat or comma-separate)")
     p.add_argument("--log-file", help="append the run's log to this file")
     p.add_argument("--wait", type=float, default=0.0, help="seconds to wait for another run's lock (default 0)")
+    p.add_argument("--n-jobs", type=int, default=None, help="worker processes for classifying (-1: all cores)")
     p.set_defaults(func=cmd_score)
 
     p = subparsers.add_parser("report", help="weekly report (HTML or xlsx) and alerts JSON from the store")

@@ -89,22 +89,23 @@ def _classify() -> Any:
     return classify
 
 
-def _wrap_classifier(clf: Any) -> Callable[[pd.DataFrame], pd.DataFrame]:
+def _wrap_classifier(clf: Any, n_jobs: int | None = None) -> Callable[[pd.DataFrame], pd.DataFrame]:
     """A fitted VoiceClassifier → ``df -> analysed df`` through ``mvvtext.classify.analyze``."""
     classify = _classify()
-    return lambda df: classify.analyze(df, model=clf, verbose=False)
+    return lambda df: classify.analyze(df, model=clf, verbose=False, n_jobs=n_jobs)
 
 
-def _default_scorer(profile: Any, model: str | Path | None) -> tuple[Callable[[pd.DataFrame], pd.DataFrame], str]:
+def _default_scorer(profile: Any, model: str | Path | None,
+                    n_jobs: int | None = None) -> tuple[Callable[[pd.DataFrame], pd.DataFrame], str]:
     """mvvtext's own classifier (a saved model folder, or the no-label default), built once."""
     classify = _classify()
     prof = classify.load_profile(profile)
     clf = classify.VoiceClassifier.load(model, profile=prof) if model is not None else classify.default_model(prof)
-    return _wrap_classifier(clf), str(prof.hash)
+    return _wrap_classifier(clf, n_jobs), str(prof.hash)
 
 
 def resolve_scorer(scorer: Any = None, *, profile: Any = None, model: str | Path | None = None,
-                   model_version: str | None = None) -> ResolvedScorer:
+                   model_version: str | None = None, n_jobs: int | None = None) -> ResolvedScorer:
     """Turn what the caller passed into a :class:`ResolvedScorer`.
 
     ``scorer`` may be ``None`` (mvvtext's classifier from ``profile`` / ``model``),
@@ -113,21 +114,22 @@ def resolve_scorer(scorer: Any = None, *, profile: Any = None, model: str | Path
     ``analyze(df)``, or any callable ``df -> analysed df``. The model version is, in
     this order, ``model_version=``, the scorer's ``model_version`` / ``version_`` /
     ``model_id`` attribute, a digest of the ``model`` folder, or the callable's
-    qualified name.
+    qualified name. ``n_jobs`` (worker processes, ``-1``: all cores) applies to
+    mvvtext's classifier (``None`` or a VoiceClassifier); a callable runs as it is.
     """
     from mvvtext._version import __version__ as mvvtext_version
 
     if isinstance(scorer, str) and scorer == PRECOMPUTED:
         return ResolvedScorer(None, model_version or "precomputed", _profile_hash(profile))
     if scorer is None:
-        fn, phash = _default_scorer(profile, model)
+        fn, phash = _default_scorer(profile, model, n_jobs)
         version = model_version or (_model_version_of_dir(model) if model is not None
                                     else f"mvvtext-{mvvtext_version}-default")
         return ResolvedScorer(fn, version, phash)
     if hasattr(scorer, "analyze") and callable(scorer.analyze):
         fn = scorer.analyze
     elif hasattr(scorer, "fit") and hasattr(scorer, "predict"):
-        fn = _wrap_classifier(scorer)
+        fn = _wrap_classifier(scorer, n_jobs)
     elif callable(scorer):
         fn = scorer
     else:
