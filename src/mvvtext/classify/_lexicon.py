@@ -8,8 +8,7 @@ from functools import cached_property
 import numpy as np
 
 from mvvtext.classify._profile import Profile
-from mvvtext.classify._tokens import _CACHE as _ANALYSED
-from mvvtext.classify._tokens import analyse
+from mvvtext.classify._tokens import analyse, cached_analysis, char_pairs
 
 _SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]*")
 _FILLER_STRIP = re.compile(r"[\s。、．，.,!！?？ー〜~・…\-]+")
@@ -173,10 +172,8 @@ _MAX_LITERALS = 32
 
 def _pairs(text: str) -> frozenset:
     """The character pairs of a text (the classifier's analysis has them already for the texts it classifies)."""
-    known = _ANALYSED.get(text)
-    if known is not None:
-        return known.bigrams
-    return frozenset(text[i:i + 2] for i in range(len(text) - 1))
+    known = cached_analysis(text)
+    return known.bigrams if known is not None else char_pairs(text)
 
 
 def _exact(items) -> set[str] | None:

@@ -31,8 +31,7 @@ class Analysis:
     @cached_property
     def bigrams(self) -> frozenset:
         """The text's character pairs (computed on first use; the rule index looks substrings up by them)."""
-        text = self.text
-        return frozenset(text[i:i + 2] for i in range(len(text) - 1))
+        return char_pairs(self.text)
 
     def position_of_char(self, offset: int) -> int:
         """Index of the token that holds character ``offset``."""
@@ -43,6 +42,11 @@ class Analysis:
         out = [n for n, p in zip(self.norm, self.pos) if p not in _SKIP_POS]
         out.extend(s for _, s in self.sub)
         return out
+
+
+def char_pairs(text: str) -> frozenset:
+    """The set of two-character substrings of ``text``."""
+    return frozenset(text[i:i + 2] for i in range(len(text) - 1))
 
 
 def _sudachi():
@@ -91,6 +95,11 @@ def _build(text: str, chunks) -> Analysis:
                     sub.extend((i, p.normalized_form()) for p in pieces)
     forms = frozenset({*norm, *dict_form, *(piece for _, piece in sub)})
     return Analysis(text, tuple(norm), tuple(dict_form), tuple(pos), tuple(begin), tuple(sub), forms)
+
+
+def cached_analysis(text: str) -> Analysis | None:
+    """The memoised analysis of ``text``, or None when it has not been analysed (no Sudachi call)."""
+    return _CACHE.get(text)
 
 
 def analyse(text: str) -> Analysis:
