@@ -51,3 +51,12 @@ def test_each_command_has_help(cmd):
     with pytest.raises(SystemExit) as exit_info:
         parser.parse_args([cmd, "--help"])
     assert exit_info.value.code == 0
+
+
+def test_demo_passes_n_jobs(monkeypatch, tmp_path):
+    import mvvtext.demo as demo
+
+    seen = {}
+    monkeypatch.setattr(demo, "run_demo", lambda out, verbose=True, **kw: seen.update(out=out, **kw))
+    assert main(["demo", "--out", str(tmp_path), "--n-jobs", "2"]) == 0
+    assert seen == {"out": str(tmp_path), "n_jobs": 2}

@@ -221,11 +221,12 @@ def _rank_args(p: argparse.ArgumentParser) -> Callable[[argparse.Namespace], int
 @command("demo", "run the whole pipeline on the shipped demo inquiry-desk log and write the report")
 def _demo_args(p: argparse.ArgumentParser) -> Callable[[argparse.Namespace], int]:
     p.add_argument("--out", "-o", default="mvvtext-demo", help="output folder (default: mvvtext-demo)")
+    p.add_argument("--n-jobs", type=int, default=None, help="worker processes for classifying (-1: all cores)")
 
     def run(args: argparse.Namespace) -> int:
         from mvvtext.demo import run_demo
 
-        run_demo(args.out, verbose=True)
+        run_demo(args.out, verbose=True, n_jobs=args.n_jobs)
         return EXIT_OK
 
     return run
