@@ -1,0 +1,70 @@
+"""Risk recall on self-authored phrasings that are not in the profile's examples.
+
+    HF_HUB_OFFLINE=1 PYTHONPATH=src python benchmarks/bench_risk_probes.py [--profile PROFILE.yaml]
+
+Forty short texts, ten a risk code, written for this check (not taken from any
+dataset): how many the profile's risk patterns flag alone, and how many the
+default classifier flags (patterns united with the supervised risk head), with
+USE and without embeddings. A missed resignation or health signal is the worst
+error mvvtext can make, so this is a recall check on wording the patterns were
+not written from.
+"""
+from __future__ import annotations
+
+import sys
+
+PROBES = {
+    "resignation": ["他社の面接を受けています。", "内定をもらったので、来月で退職します。", "次の仕事を探し始めました。",
+                    "退職届を出そうと思います。", "転職エージェントに登録しました。", "今月いっぱいで辞めることにしました。",
+                    "契約更新はせずに終わりにしたいです。", "この会社にいる意味が分からなくなってきた。",
+                    "もう続けていける自信がありません。", "派遣の仕事自体をやめて地元に帰るつもりです。"],
+    "health": ["胃が痛くて毎朝吐きそうになります。", "朝起きられなくなりました。", "休みの日も仕事のことが頭から離れません。",
+               "薬を飲まないと眠れません。", "円形脱毛症になりました。", "会社に行こうとすると涙が止まりません。",
+               "過労で倒れて救急車で運ばれました。", "最近、何をしても楽しくない。", "手の震えが止まらない。",
+               "頭がぼーっとして集中できない日が続いています。"],
+    "harassment": ["上司から暴言を吐かれています。", "客先の社員に胸ぐらをつかまれました。", "リーダーに頭を叩かれました。",
+                   "チームで自分だけ仲間外れにされています。", "飲み会でしつこく体を触られました。",
+                   "みんなの前で土下座させられました。", "物を投げつけられたことがあります。", "毎日のように陰口を言われています。",
+                   "「使えない」「給料泥棒」と言われ続けています。", "舌打ちされて書類を投げ返されました。"],
+    "legal": ["給料が振り込まれていません。", "社会保険に入れてもらえません。", "雇用契約書をもらっていません。",
+              "休憩なしで12時間働かされています。", "労災は使うなと言われました。", "深夜手当がついていません。",
+              "試用期間だからと最低賃金以下です。", "有給を使うと評価を下げると言われました。", "交通費を自腹で払わされています。",
+              "時給が契約より低く計算されています。"],
+}
+
+
+def main(argv=None) -> int:
+    import argparse
+    import time
+
+    from mvvtext.classify import default_model, load_profile
+    from mvvtext.classify._lexicon import RiskPatterns
+    from mvvtext.text import normalize
+
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--profile", default=None, help="profile YAML (default: the shipped one)")
+    args = p.parse_args(argv)
+    print(f"date: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}  profile: {args.profile or 'default'}")
+    profile = load_profile(args.profile)
+    patterns = RiskPatterns(profile)
+    runs = {"risk patterns alone": lambda texts: [patterns.match(normalize(t)) for t in texts]}
+    for name, embedder in (("default classifier, USE", "use"), ("default classifier, no embeddings", None)):
+        model = default_model(profile, embedder=embedder)
+        runs[name] = lambda texts, m=model: list(m.predict(texts)["risks"])
+    for name, flag in runs.items():
+        found, missed = 0, []
+        for code, texts in PROBES.items():
+            for text, flags in zip(texts, flag(texts)):
+                if code in flags:
+                    found += 1
+                else:
+                    missed.append(f"{code}: {text}")
+        total = sum(map(len, PROBES.values()))
+        print(f"{name:36s} recall {found}/{total} = {found / total:.3f}")
+        for m in missed:
+            print(f"    missed {m}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
