@@ -108,6 +108,7 @@ def tfidf_transform(vectorizer: TfidfVectorizer, texts: list[str]):
     tfidf = getattr(v, "_tfidf", None)
     fast = (tfidf is not None and v.analyzer == "char" and v.preprocessor is None and v.strip_accents is None
             and v.input == "content" and not v.binary and v.ngram_range[1] <= 3 and hasattr(v, "vocabulary_")
+            and hasattr(v, "_white_spaces")  # scikit-learn internals the array path mirrors
             and all(isinstance(t, str) for t in texts))
     if not fast:
         return v.transform(texts)
