@@ -98,3 +98,5 @@ def test_char_tfidf_in_arrays_equals_scikit_learn(ngram_range):
     assert np.array_equal(got.indptr, expected.indptr)
     assert np.array_equal(got.indices, expected.indices)
     assert np.array_equal(got.data, expected.data) and got.dtype == expected.dtype
+    vec.fit(train[:6] * 2)  # refitted in place: the array path follows the new vocabulary
+    assert np.array_equal(tfidf_transform(vec, texts).toarray(), vec.transform(texts).toarray())

@@ -30,6 +30,7 @@ class _CharVocabulary:
     """A fitted ``char`` vectorizer's vocabulary as sorted integer keys, one array per n-gram length."""
 
     def __init__(self, vocabulary: dict[str, int], low: int, high: int) -> None:
+        self.vocabulary = vocabulary  # the dict it was built from: a refit in place makes a new one
         self.tables: dict[int, tuple[np.ndarray, np.ndarray]] = {}
         for n in range(low, high + 1):
             terms = [(t, j) for t, j in vocabulary.items() if len(t) == n]
@@ -59,7 +60,7 @@ def char_counts(vectorizer: TfidfVectorizer, texts: list[str]) -> sp.csr_matrix:
     v = vectorizer
     low, high = v.ngram_range
     vocab = _CHAR_VOCABULARIES.get(v)
-    if vocab is None:
+    if vocab is None or vocab.vocabulary is not v.vocabulary_:
         vocab = _CHAR_VOCABULARIES[v] = _CharVocabulary(v.vocabulary_, low, high)
     spaces = v._white_spaces
     docs = [spaces.sub(" ", t.lower() if v.lowercase else t) for t in texts]
