@@ -6,6 +6,8 @@ import threading
 from dataclasses import dataclass
 from functools import cached_property
 
+from mvvtext.text._mask import core_dictionary, find_personal_data, mask_personal_data, replace_spans
+
 _SKIP_POS = {"補助記号", "空白"}
 _local = threading.local()
 
@@ -53,8 +55,6 @@ def _sudachi():
     tok = getattr(_local, "tokenizer", None)
     if tok is None:
         from sudachipy import tokenizer
-
-        from mvvtext.text._mask import core_dictionary
 
         tok = (core_dictionary().create(), tokenizer.Tokenizer.SplitMode)
         _local.tokenizer = tok
@@ -122,11 +122,7 @@ def mask_and_analyse(text: str) -> str:
     analyses the text it classifies: when nothing is masked (most texts) that
     is the same text, so the one analysis is kept for :func:`analyse`.
     """
-    from mvvtext.text._mask import find_personal_data, replace_spans
-
     if not text or len(text) > _STEP:
-        from mvvtext.text import mask_personal_data
-
         return mask_personal_data(text, normalize=False)
     cached = _CACHE.get(text)
     if cached is not None:  # analysed before: masking takes its own (cheaper) pass
