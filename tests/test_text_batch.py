@@ -89,6 +89,16 @@ def test_bad_parameters_raise(kw):
         list(iter_process(["x"], **kw))
 
 
+def test_n_jobs_follows_joblib(monkeypatch):
+    from mvvtext.text._batch import resolve_n_jobs
+
+    monkeypatch.setattr("os.cpu_count", lambda: 4)
+    assert [resolve_n_jobs(n) for n in (None, 1, 3, -1, -2, -4, -9)] == [1, 1, 3, 4, 3, 1, 1]
+    for bad in (0, 1.5, "2", True):
+        with pytest.raises(InputError, match="'n_jobs'"):
+            resolve_n_jobs(bad)
+
+
 def test_iter_process_streams_in_order():
     texts = (f"給料{i}が安い" if i % 3 else "特になし" for i in range(50))
     res = list(iter_process(texts, chunksize=7))

@@ -15,6 +15,7 @@ from mvvtext.classify._rules import RuleClassifier
 from mvvtext.classify._supervised import SupervisedClassifier
 from mvvtext.classify._zeroshot import ZeroShotClassifier
 from mvvtext.exceptions import InputError, NotFittedError
+from mvvtext.text._batch import resolve_n_jobs
 
 logger = logging.getLogger(__name__)
 SCORE_PREFIX = {"topics": "score_topic_", "intent": "score_intent_", "values": "score_value_", "risks": "score_risk_"}
@@ -35,15 +36,7 @@ def _texts_and_labels(X, y, text: str, channel: str = "channel"):
 
 
 def _n_workers(n_jobs: int | None, n_batches: int) -> int:
-    if n_jobs is None:
-        return 1
-    if not isinstance(n_jobs, (int, np.integer)) or isinstance(n_jobs, bool) or n_jobs == 0:
-        raise ValueError(f"The 'n_jobs' parameter must be a non-zero int or None. Got {n_jobs!r} instead.")
-    import os
-
-    cores = os.cpu_count() or 1
-    wanted = cores + 1 + n_jobs if n_jobs < 0 else n_jobs
-    return max(1, min(wanted, n_batches))
+    return max(1, min(resolve_n_jobs(n_jobs), n_batches))
 
 
 def batch_bounds(n: int, workers: int, size: int = BATCH, smallest: int = 64) -> list[tuple[int, int]]:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import logging
+import numbers
 import re
 from collections import deque
 from dataclasses import dataclass
@@ -172,12 +173,24 @@ def _run_chunks(chunks: Iterator[list], settings: _Settings, n_jobs: int) -> Ite
             yield _unpack(f[0].result(), f[1]) if f is not None else []
 
 
-def _resolve_jobs(n_jobs: int) -> int:
+def resolve_n_jobs(n_jobs: Any) -> int:
+    """Worker processes for ``n_jobs``, in joblib's convention.
+
+    None means 1; a negative value counts from the number of cores
+    (-1: all, -2: all but one), never below 1; 0, floats, strings and bools
+    are refused with an :class:`~mvvtext.exceptions.InputError` (a ValueError).
+    """
     import os
 
-    if n_jobs == -1:
-        return max(1, os.cpu_count() or 1)
-    return _check_int("n_jobs", n_jobs, 1)
+    if n_jobs is None:
+        return 1
+    if isinstance(n_jobs, bool) or not isinstance(n_jobs, numbers.Integral) or n_jobs == 0:
+        raise InputError(
+            f"The 'n_jobs' parameter must be a non-zero int or None (-1: all cores). Got {n_jobs!r} instead."
+        )
+    if n_jobs < 0:
+        return max(1, (os.cpu_count() or 1) + 1 + int(n_jobs))
+    return int(n_jobs)
 
 
 def iter_process(
@@ -211,7 +224,8 @@ def iter_process(
     tokenizer : Tokenizer, optional
         Its parameters configure the tokeniser each worker builds.
     n_jobs : int, default 1
-        Worker processes (-1: all cores). Each builds its own Sudachi tokenizer.
+        Worker processes (-1: all cores, -2: all but one; see
+        :func:`resolve_n_jobs`). Each builds its own Sudachi tokenizer.
     cache : None, True, dict, TextCache or directory path
         Reuse earlier results, keyed by sha256 of settings + text.
     chunksize : int, default 2000
@@ -224,7 +238,7 @@ def iter_process(
     """
     settings = _settings(mask, tokenize, names, employee_id_pattern, tokenizer)
     chunksize = _check_int("chunksize", chunksize, 1)
-    n_jobs = _resolve_jobs(n_jobs)
+    n_jobs = resolve_n_jobs(n_jobs)
     store = as_cache(cache)
     if store is None:
         for out in _run_chunks(_chunks(texts, chunksize), settings, n_jobs):

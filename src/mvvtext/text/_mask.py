@@ -20,7 +20,7 @@ from typing import Any, Iterable
 
 from mvvtext.exceptions import InputError
 from mvvtext.text._normalize import normalize as _normalize
-from mvvtext.text._tokenize import split_long_text
+from mvvtext.text._tokenize import core_dictionary, split_long_text
 
 __all__ = [
     "PLACEHOLDERS",
@@ -187,19 +187,6 @@ def _name_spans(text: str, exclusions: frozenset[str]) -> list[tuple[int, int]]:
             continue
         spans.append((run_start + cut[0], run_start + cut[1]))
     return spans
-
-
-@functools.lru_cache(maxsize=1)
-def core_dictionary() -> Any:
-    """SudachiPy's core system dictionary, loaded once per process.
-
-    Masking and the classifier's analysis create their tokenizers from this one
-    object, so part-of-speech ids mean the same in both and one analysis of a
-    text can serve both (see ``find_personal_data(morphemes=...)``).
-    """
-    from sudachipy import dictionary
-
-    return dictionary.Dictionary(dict="core")
 
 
 @functools.lru_cache(maxsize=1)

@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from os import PathLike
-from typing import Iterable, Iterator, Sequence
+from typing import Any, Iterable, Iterator, Sequence
 
 from mvvtext.exceptions import InputError, ModelNotFoundError
 from mvvtext.text._normalize import normalize as _normalize
@@ -105,6 +105,20 @@ def split_long_text(text: str, max_bytes: int = _CHUNK_BYTES) -> list[str]:
     return pieces
 
 
+@lru_cache(maxsize=1)
+def core_dictionary() -> Any:
+    """SudachiPy's core system dictionary, loaded once per process.
+
+    Masking, the classifier's analysis and every :class:`Tokenizer` without a
+    user dictionary create their tokenizers from this one object, so
+    part-of-speech ids mean the same in all of them and one analysis of a text
+    can serve masking and classifying (see ``find_personal_data(morphemes=...)``).
+    """
+    from sudachipy import dictionary
+
+    return dictionary.Dictionary(dict="core")
+
+
 class Tokenizer:
     """Tokenise Japanese with SudachiPy and pick out content words.
 
@@ -201,7 +215,7 @@ class Tokenizer:
             raise ModelNotFoundError("Tokenising needs SudachiPy: pip install sudachipy sudachidict-core") from e
         user = self.user_dict
         if user is None:
-            return Dictionary()
+            return core_dictionary()
         paths = [str(user)] if isinstance(user, (str, PathLike)) else [str(p) for p in user]
         try:
             return Dictionary(config=Config(user=paths))
