@@ -100,3 +100,54 @@ def test_char_tfidf_in_arrays_equals_scikit_learn(ngram_range):
     assert np.array_equal(got.data, expected.data) and got.dtype == expected.dtype
     vec.fit(train[:6] * 2)  # refitted in place: the array path follows the new vocabulary
     assert np.array_equal(tfidf_transform(vec, texts).toarray(), vec.transform(texts).toarray())
+
+
+def _search_data(consistent: bool):
+    """Default rows whose label follows feature 0, then 60 labelled rows.
+
+    Consistent labelled rows follow a rule of their own (feature 1) that the
+    defaults do not know; noisy ones follow the defaults' rule with 30% of
+    their labels flipped, in 50 dimensions where a heavy weight fits the flips.
+    """
+    g = np.random.default_rng(0)
+    n_default, dims = (200, 4) if consistent else (600, 50)
+    Xs = g.normal(size=(n_default + 60, dims))
+    labels = np.where(Xs[:, 0] > 0, "a", "b").astype(object)
+    user = np.arange(len(Xs)) >= n_default
+    if consistent:
+        labels[user] = np.where(Xs[user, 1] > 0, "a", "b")
+    else:
+        flip = user & (g.random(len(Xs)) < 0.3)
+        labels[flip] = np.where(labels[flip] == "a", "b", "a")
+    return Xs, labels.astype(str), user
+
+
+@pytest.mark.parametrize("consistent", [True, False])
+def test_weight_search_keeps_learnable_labels_and_mutes_noise(consistent):
+    from sklearn.linear_model import LogisticRegression
+
+    from mvvtext.classify._heads import search_labelled_weight
+
+    Xs, labels, user = _search_data(consistent)
+    given = np.where(user, 5.0 if consistent else 20.0, 1.0)
+    chosen, scores = search_labelled_weight(LogisticRegression(C=10), Xs, labels, given, user, (0.01, 1.0), cv=3)
+    assert set(scores) == {"given", 0.01, 1.0}
+    if consistent:   # the labelled rows' own rule is only learnt with their weight
+        assert chosen is None and scores["given"] > scores[0.01] + 0.15
+    else:            # noise: a lighter weight predicts the held-out labelled rows better
+        assert chosen in (0.01, 1.0) and scores[chosen] > scores["given"] + 0.1
+
+
+def test_supervised_records_the_searched_weight_and_skips_small_label_sets():
+    texts = [f"給料が低い{i}" if i % 2 else f"残業が多い{i}" for i in range(80)]
+    y = pd.DataFrame({"intent": ["complaint" if i % 4 < 2 else "question" for i in range(80)]})
+    user = np.arange(80) >= 40
+    sup = SupervisedClassifier(rule_weight=0).fit(texts, y, sample_weight=np.where(user, 2.0, 1.0), labelled=user)
+    found = sup.labelled_weights_["intent"]
+    assert found["chosen"] in ("given", 0.01, 0.3, 1.0) and set(found["scores"]) == {"given", 0.01, 0.3, 1.0}
+    few = np.arange(80) >= 60      # 20 labelled rows: below the 30 the search needs
+    assert SupervisedClassifier(rule_weight=0).fit(texts, y, labelled=few).labelled_weights_ == {}
+    off = SupervisedClassifier(rule_weight=0, weight_search_fields=()).fit(texts, y, labelled=user)
+    assert off.labelled_weights_ == {}
+    with pytest.raises(ValueError, match="labelled must hold one bool per text"):
+        SupervisedClassifier(rule_weight=0).fit(texts, y, labelled=user[:10])

@@ -206,3 +206,17 @@ def test_supervised_sample_weight_validated_and_used():
     P = np.array([[0.2], [0.9], [0.1], [0.6]])
     assert choose_threshold(Y, P, "topics") <= 0.2
     assert choose_threshold(Y, P, "topics", sample_weight=[1, 1, 1, 10]) > 0.6
+
+
+def test_intent_weight_search_runs_with_enough_labels_and_is_saved(tmp_path):
+    rows = [dict(r, text=f"{r['text']}（{i}）") for i in range(10) for r in LABELLED]    # 40 labelled rows
+    vc = VoiceClassifier(MINI, embedder=None, use_default_examples="profile").fit(pd.DataFrame(rows))
+    found = vc.supervised_.labelled_weights_
+    assert list(found) == ["intent"] and found["intent"]["chosen"] in ("given", 0.01, 0.3, 1.0)
+    vc.save(tmp_path / "m")
+    config = json.loads((tmp_path / "m" / "config.json").read_text(encoding="utf-8"))
+    assert config["labelled_weights"]["intent"]["chosen"] == found["intent"]["chosen"]
+    loaded = VoiceClassifier.load(tmp_path / "m", profile=MINI)
+    assert loaded.supervised_.labelled_weights_["intent"]["chosen"] == found["intent"]["chosen"]
+    small = VoiceClassifier(MINI, embedder=None, use_default_examples="profile").fit(pd.DataFrame(LABELLED))
+    assert small.supervised_.labelled_weights_ == {}                                    # 4 rows: no search

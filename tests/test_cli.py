@@ -60,3 +60,19 @@ def test_demo_passes_n_jobs(monkeypatch, tmp_path):
     monkeypatch.setattr(demo, "run_demo", lambda out, verbose=True, **kw: seen.update(out=out, **kw))
     assert main(["demo", "--out", str(tmp_path), "--n-jobs", "2"]) == 0
     assert seen == {"out": str(tmp_path), "n_jobs": 2}
+
+
+def test_train_reports_the_labelled_weights(monkeypatch, tmp_path, capsys):
+    import pandas as pd
+
+    import mvvtext.classify as classify
+
+    rows = [{"text": f"{t}（{i}）", "intent": intent} for i in range(20)
+            for t, intent in (("給料が低いです", "complaint"), ("賞与はいつですか", "question"))]
+    model = classify.VoiceClassifier("tests/data/mini_profile.yaml", embedder=None,
+                                     use_default_examples="profile").fit(pd.DataFrame(rows))
+    monkeypatch.setattr(classify, "train", lambda *a, **k: model)
+    assert main(["train", str(tmp_path / "l.jsonl"), "--out", str(tmp_path / "m")]) == 0
+    out = capsys.readouterr().out
+    assert f"labelled rows weighted {model.labelled_weight_:g}" in out
+    assert "intent: labelled-row weight chosen by cross-validation" in out and (tmp_path / "m").is_dir()

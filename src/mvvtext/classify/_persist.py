@@ -42,6 +42,7 @@ def save_model(vc, path) -> Path:
         "labels": {f: [str(c) for c in cls] for f, cls in sup.classes_.items()},
         "fields": list(sup.fields_),
         "thresholds": sup.thresholds_,
+        "labelled_weights": getattr(sup, "labelled_weights_", {}),
         "supervised_params": params,
         "use_default_examples": vc.use_default_examples,
         "labelled_weight": vc.labelled_weight,
@@ -127,6 +128,7 @@ def load_model(path, profile=None, embedder=None):
     sup.heads_, sup.binarizers_ = state["heads"], state["binarizers"]
     sup.classes_ = {f: __import__("numpy").array(c, dtype=object) for f, c in config["labels"].items()}
     sup.thresholds_ = {f: float(t) for f, t in config["thresholds"].items()}
+    sup.labelled_weights_ = dict(config.get("labelled_weights", {}))
     sup.fields_ = list(config["fields"])
     sup.n_train_ = config["n_train"]
     vc.supervised_ = sup

@@ -14,7 +14,7 @@ from sklearn.multiclass import OneVsRestClassifier, _fit_binary
 from sklearn.preprocessing import LabelBinarizer, MultiLabelBinarizer
 
 from mvvtext.classify._features import TextFeatures
-from mvvtext.classify._heads import BlendedSentiment
+from mvvtext.classify._heads import BlendedSentiment, search_labelled_weight
 from mvvtext.exceptions import NotFittedError
 
 logger = logging.getLogger(__name__)
@@ -26,6 +26,10 @@ CHANNEL_FIELDS = ("intent", "values", "sentiment", "risks")
 # Per-field C where it differs from ``C``: values have few positives per code and overfit at C=4.
 FIELD_C = {"values": 2.0}
 _GRID = np.round(np.arange(0.10, 0.75, 0.025), 3)
+# Single-label heads whose labelled-row weight is chosen by CV, and the candidates beside the given weight.
+WEIGHT_SEARCH_FIELDS = ("intent",)
+WEIGHT_GRID = (0.01, 0.3, 1.0)
+MIN_SEARCH_ROWS = 30
 
 
 def _labelled(values: pd.Series, field: str) -> np.ndarray:
@@ -132,19 +136,35 @@ class SupervisedClassifier(ClassifierMixin, BaseEstimator):
         written); topics and primary are read from the text alone, where
         the channel measured no gain.
     cv : int
-        Folds used to choose thresholds (0: fixed 0.5 / risks 0.35).
+        Folds used to choose thresholds (0: fixed 0.5 / risks 0.35) and
+        labelled-row weights.
+    weight_search_fields : sequence of str
+        Single-label heads (primary, intent) whose weight of the user's
+        labelled rows is chosen by ``cv``-fold cross-validation over those
+        rows when ``fit`` is told which rows they are (``labelled=``): the
+        weight as given competes with each of ``weight_grid`` (see
+        :func:`~mvvtext.classify._heads.search_labelled_weight`). Labels that
+        follow the default examples' conventions, or are too inconsistent to
+        learn from, then cannot pull a head below what the default examples
+        alone predict for them; labels with a convention of their own keep
+        their weight. Needs at least 30 labelled rows for the field.
+    weight_grid : sequence of float
+        Candidate weights of the labelled rows for that search.
 
     Attributes
     ----------
     fields_ : list of str
     classes_ : dict of field -> ndarray of str
     thresholds_ : dict of field -> float
+    labelled_weights_ : dict of field -> dict
+        For each searched head: ``{"chosen": weight or "given", "scores": {...}}``.
     """
 
     def __init__(self, embedder=None, profile=None, C: float = 4.0, alpha: float = 3.0,
                  word_weight: float = 1.0, char_weight: float = 1.0, embedding_weight: float = 1.0,
                  rule_weight: float = 0.5, cv: int = 3, channel_weight: float = 1.0,
-                 channel_fields=CHANNEL_FIELDS, field_C=None, sentiment_blend: float = 0.5) -> None:
+                 channel_fields=CHANNEL_FIELDS, field_C=None, sentiment_blend: float = 0.5,
+                 weight_search_fields=WEIGHT_SEARCH_FIELDS, weight_grid=WEIGHT_GRID) -> None:
         self.embedder = embedder
         self.profile = profile
         self.C = C
@@ -158,6 +178,8 @@ class SupervisedClassifier(ClassifierMixin, BaseEstimator):
         self.channel_fields = channel_fields
         self.field_C = field_C
         self.sentiment_blend = sentiment_blend
+        self.weight_search_fields = weight_search_fields
+        self.weight_grid = weight_grid
 
     # ------------------------------------------------------------------ helpers
     def _embed(self, texts: list[str], embeddings=None):
@@ -202,7 +224,8 @@ class SupervisedClassifier(ClassifierMixin, BaseEstimator):
             raise NotFittedError("This SupervisedClassifier is not fitted yet. Call 'fit' with labelled texts first.")
 
     # ------------------------------------------------------------------ fit
-    def fit(self, X, y, embeddings=None, sample_weight=None, channels=None) -> "SupervisedClassifier":
+    def fit(self, X, y, embeddings=None, sample_weight=None, channels=None,
+            labelled=None) -> "SupervisedClassifier":
         """Fit on normalised texts ``X`` and a frame ``y`` of label columns.
 
         ``y`` has any of the columns topics, primary, intent, sentiment, risks,
@@ -211,7 +234,9 @@ class SupervisedClassifier(ClassifierMixin, BaseEstimator):
         (one non-negative number per text) weights the texts in every head and
         in the cross-validated choice of thresholds. ``channels`` (one value per
         text, missing allowed) adds the channel as a feature; pass the same
-        kind of values to :meth:`predict`.
+        kind of values to :meth:`predict`. ``labelled`` (one bool per text)
+        marks the user's labelled rows among default examples, for the weight
+        search of ``weight_search_fields``.
         """
         from mvvtext.text import normalize
 
@@ -230,12 +255,17 @@ class SupervisedClassifier(ClassifierMixin, BaseEstimator):
                                  f"({len(texts)}); got shape {weights.shape}")
         if channels is not None and len(channels) != len(texts):
             raise ValueError(f"X has {len(texts)} texts but channels has {len(channels)} values")
+        if labelled is not None:
+            labelled = np.asarray(labelled, dtype=bool)
+            if labelled.shape != (len(texts),):
+                raise ValueError(f"labelled must hold one bool per text ({len(texts)}); got shape {labelled.shape}")
         emb = self._embed(texts, embeddings)
         self.features_ = TextFeatures(self.word_weight, self.char_weight, self.embedding_weight,
                                       self.rule_weight, self._rules(), self.channel_weight)
         self.features_.fit(texts, embeddings=emb, channels=channels)
         Xf = self.features_.transform(texts, embeddings=emb, channels=channels)
         self.heads_, self.classes_, self.thresholds_, self.binarizers_ = {}, {}, {}, {}
+        self.labelled_weights_ = {}
         for field in fields:
             mask = _labelled(y[field], field)
             if mask.sum() < 2:
@@ -260,6 +290,8 @@ class SupervisedClassifier(ClassifierMixin, BaseEstimator):
                     if len(set(labels)) < 2:
                         continue
                     head = WeightedOneVsRest(LogisticRegression(C=self.C, class_weight="balanced", solver="liblinear"))
+                    if labelled is not None:
+                        wm = self._search_weight(field, head, Xm, labels, wm, labelled[mask])
                     self.heads_[field] = head.fit(Xm, labels, sample_weight=wm)
                     self.classes_[field] = np.array(head.classes_, dtype=object)
                 else:
@@ -273,6 +305,22 @@ class SupervisedClassifier(ClassifierMixin, BaseEstimator):
         self.fields_ = list(self.heads_)
         self.n_train_ = len(texts)
         return self
+
+    def _search_weight(self, field: str, head, X, labels: np.ndarray, weights, labelled: np.ndarray):
+        """The weights head ``field`` trains with: as given, or with the labelled rows' weight chosen by CV."""
+        n_user = int(labelled.sum())
+        if (field not in tuple(self.weight_search_fields or ()) or not self.weight_grid or self.cv < 2
+                or n_user < max(MIN_SEARCH_ROWS, 3 * self.cv) or n_user == len(labels)
+                or len(set(labels[labelled])) < 2):
+            return weights
+        chosen, scores = search_labelled_weight(head, X, labels, weights, labelled, self.weight_grid, self.cv)
+        self.labelled_weights_[field] = {"chosen": "given" if chosen is None else chosen, "scores": scores}
+        logger.info("%s: labelled-row weight %s (CV macro-F1 %s)", field, self.labelled_weights_[field]["chosen"],
+                    {k: round(v, 3) for k, v in scores.items()})
+        if chosen is None:
+            return weights
+        base = np.ones(len(labels)) if weights is None else weights
+        return np.where(labelled, chosen, base)
 
     def _cv_threshold(self, head, X, Y: np.ndarray, field: str, sample_weight=None) -> float:
         default = 0.35 if field == "risks" else 0.5
