@@ -7,7 +7,9 @@ folds as ``bench_quality.py``). In each fold three intent models are trained
 (``SupervisedClassifier``, USE embeddings, channel feature): on the default
 examples (profile + shipped ``models/training``) only, on the fold's labelled
 rows only, and on both (labelled rows weighted as ``VoiceClassifier``'s
-``labelled_weight='auto'``). Each is scored on the held-out fold with intent
+``labelled_weight='auto'``), once with that weight fixed and once with the
+intent head's search over lighter weights (``fit(labelled=...)``, what
+``VoiceClassifier`` does). Each is scored on the held-out fold with intent
 macro-F1, and so are probability blends of the first two. The shared scorer
 computes the same F1; scikit-learn's is used here because only intent is scored.
 """
@@ -44,18 +46,20 @@ def main(argv=None) -> int:
     print(f"date: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}  file: {path}  rows: {len(dev)}  "
           f"default intent examples: {len(defaults)}", flush=True)
 
-    def fit_predict(frame: pd.DataFrame, weight: np.ndarray | None, test: pd.DataFrame):
+    def fit_predict(frame: pd.DataFrame, weight: np.ndarray | None, test: pd.DataFrame, labelled=None):
         texts = prepare_texts(frame["text"])
         keep = np.array([bool(t) for t in texts])
         texts = [t for t, k in zip(texts, keep) if k]
         model = SupervisedClassifier(embedder=backend, profile=profile)
         model.fit(texts, frame.loc[keep, ["intent"]].reset_index(drop=True), embeddings=backend.encode(texts),
-                  sample_weight=None if weight is None else weight[keep], channels=list(frame.loc[keep, "channel"]))
+                  sample_weight=None if weight is None else weight[keep], channels=list(frame.loc[keep, "channel"]),
+                  labelled=None if labelled is None else labelled[keep])
+        chosen.append(model.labelled_weights_.get("intent", {}).get("chosen"))
         tt = prepare_texts(test["text"])
         proba = model.predict_proba(tt, embeddings=backend.encode(tt), channels=list(test["channel"]))["intent"]
         return proba.reindex(columns=sorted(proba.columns), fill_value=0.0)
 
-    truth, probs = [], {"default only": [], "labelled only": [], "both": []}
+    truth, probs, chosen = [], {"default only": [], "labelled only": [], "both": [], "both, weight searched": []}, []
     for k, (tr, te) in enumerate(folds(len(dev))):
         labelled, test = dev.iloc[tr][["text", "channel", "intent"]], dev.iloc[te]
         both = pd.concat([defaults, labelled], ignore_index=True)
@@ -64,8 +68,10 @@ def main(argv=None) -> int:
         probs["default only"].append(fit_predict(defaults.reset_index(drop=True), None, test))
         probs["labelled only"].append(fit_predict(labelled.reset_index(drop=True), None, test))
         probs["both"].append(fit_predict(both, weight, test))
+        user = np.r_[np.zeros(len(defaults), dtype=bool), np.ones(len(labelled), dtype=bool)]
+        probs["both, weight searched"].append(fit_predict(both, weight, test, labelled=user))
         truth.append(test["intent"].to_numpy())
-        print(f"fold {k + 1}/5 done ({len(labelled)} labelled rows)", flush=True)
+        print(f"fold {k + 1}/5 done ({len(labelled)} labelled rows; searched weight: {chosen[-1]})", flush=True)
     y = np.concatenate(truth)
     frames = {name: pd.concat(parts, ignore_index=True).fillna(0.0) for name, parts in probs.items()}
     codes = sorted(set().union(*(f.columns for f in frames.values())))
