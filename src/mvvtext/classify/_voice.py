@@ -85,7 +85,7 @@ class VoiceClassifier(BaseEstimator):
         Weight of each of your labelled rows relative to a default example
         (weight 1) when both are used. ``'auto'``: ``n_default / n_labelled``
         clipped to [1, 20], so that a few hundred labelled texts carry about as
-        much total weight as the ~3,100 default examples and your labelling
+        much total weight as the ~3,400 default examples and your labelling
         conventions are not swamped; ``1.0``: equal weights (the behaviour
         before this parameter existed). The intent head then checks that
         weight by cross-validation over your labelled rows against lighter
