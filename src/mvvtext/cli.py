@@ -103,7 +103,7 @@ def _train_args(p: argparse.ArgumentParser) -> Callable[[argparse.Namespace], in
         model = train(args.labelled, profile=args.profile, embedder=args.embedder)
         model.save(args.out)
         print(f"trained on {args.labelled}; model saved to {args.out}")
-        print(f"labelled rows weighted {model.labelled_weight_:g} against the default examples")
+        print(f"labelled rows weighted {model.labelled_weight_:.3g} against the default examples")
         for field, found in model.supervised_.labelled_weights_.items():
             scores = ", ".join(f"{w}: {f1:.3f}" for w, f1 in found["scores"].items())
             print(f"{field}: labelled-row weight chosen by cross-validation: {found['chosen']} (macro-F1 {scores})")
