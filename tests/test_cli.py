@@ -74,5 +74,5 @@ def test_train_reports_the_labelled_weights(monkeypatch, tmp_path, capsys):
     monkeypatch.setattr(classify, "train", lambda *a, **k: model)
     assert main(["train", str(tmp_path / "l.jsonl"), "--out", str(tmp_path / "m")]) == 0
     out = capsys.readouterr().out
-    assert f"labelled rows weighted {model.labelled_weight_:g}" in out
+    assert f"labelled rows weighted {model.labelled_weight_:.3g} against" in out
     assert "intent: labelled-row weight chosen by cross-validation" in out and (tmp_path / "m").is_dir()
