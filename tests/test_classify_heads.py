@@ -151,3 +151,13 @@ def test_supervised_records_the_searched_weight_and_skips_small_label_sets():
     assert off.labelled_weights_ == {}
     with pytest.raises(ValueError, match="labelled must hold one bool per text"):
         SupervisedClassifier(rule_weight=0).fit(texts, y, labelled=user[:10])
+
+
+def test_weight_search_skips_a_candidate_equal_to_the_given_weights():
+    from sklearn.linear_model import LogisticRegression
+
+    from mvvtext.classify._heads import search_labelled_weight
+
+    Xs, labels, user = _search_data(True)
+    _, scores = search_labelled_weight(LogisticRegression(), Xs, labels, None, user, (0.01, 1.0), cv=3)
+    assert set(scores) == {"given", 0.01}

@@ -80,7 +80,8 @@ def search_labelled_weight(head, X, labels: np.ndarray, sample_weight, labelled:
     labelled : ndarray of bool
         Which rows are the user's labelled rows.
     grid : sequence of float
-        Candidate weights of the labelled rows, tried after the given ones.
+        Candidate weights of the labelled rows, tried after the given ones
+        (one that gives the same weights as given is skipped).
     cv : int
         Folds over the labelled rows.
 
@@ -97,7 +98,11 @@ def search_labelled_weight(head, X, labels: np.ndarray, sample_weight, labelled:
 
     base = np.ones(len(labels)) if sample_weight is None else np.asarray(sample_weight, dtype=float)
     rows = np.flatnonzero(labelled)
-    candidates = [("given", base)] + [(float(w), np.where(labelled, float(w), base)) for w in grid]
+    candidates = [("given", base)]
+    for w in grid:  # a candidate equal to the weights as given would only repeat their fits
+        weights = np.where(labelled, float(w), base)
+        if not np.array_equal(weights, base):
+            candidates.append((float(w), weights))
     predicted = {name: np.empty(len(rows), dtype=object) for name, _ in candidates}
     for train_at, test_at in KFold(cv, shuffle=True, random_state=0).split(rows):
         keep = np.ones(len(labels), dtype=bool)
