@@ -75,6 +75,14 @@ def _read_config(folder: Path) -> dict:
     return config
 
 
+def _weight_search(found: dict) -> dict:
+    """A saved weight search as fitted: JSON turned the float keys of its scores into strings."""
+    def key(name):
+        return name if name == "given" else float(name)
+
+    return {"chosen": key(found["chosen"]), "scores": {key(k): float(v) for k, v in found["scores"].items()}}
+
+
 def load_model(path, profile=None, embedder=None):
     """Load a folder written by :func:`save_model`.
 
@@ -128,7 +136,7 @@ def load_model(path, profile=None, embedder=None):
     sup.heads_, sup.binarizers_ = state["heads"], state["binarizers"]
     sup.classes_ = {f: __import__("numpy").array(c, dtype=object) for f, c in config["labels"].items()}
     sup.thresholds_ = {f: float(t) for f, t in config["thresholds"].items()}
-    sup.labelled_weights_ = dict(config.get("labelled_weights", {}))
+    sup.labelled_weights_ = {f: _weight_search(found) for f, found in config.get("labelled_weights", {}).items()}
     sup.fields_ = list(config["fields"])
     sup.n_train_ = config["n_train"]
     vc.supervised_ = sup
