@@ -117,7 +117,6 @@ def generate(seed: int = 20260406, n_inquiries: int = 3600) -> tuple[pd.DataFram
     # a minority of people write to the desk, some of them several times
     activity = rng.pareto(1.6, n_people) * (rng.random(n_people) < 0.45)
     writer_p = activity / activity.sum()
-    topics = list(T.BODIES.keys() - {"work_style_rollout"})
     seconds = rng.integers(0, WEEKS * 7 * 86400, n_inquiries)
     stamps = np.sort(START + pd.to_timedelta(seconds, unit="s"))
     rows, truth = [], []
