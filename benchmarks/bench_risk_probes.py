@@ -1,13 +1,18 @@
 """Risk recall on self-authored phrasings that are not in the profile's examples.
 
     HF_HUB_OFFLINE=1 PYTHONPATH=src python benchmarks/bench_risk_probes.py [--profile PROFILE.yaml]
+        [--probes FILE.json ...] [--no-builtin]
 
-Forty short texts, ten a risk code, written for this check (not taken from any
-dataset): how many the profile's risk patterns flag alone, and how many the
-default classifier flags (patterns united with the supervised risk head), with
-USE and without embeddings. A missed resignation or health signal is the worst
-error mvvtext can make, so this is a recall check on wording the patterns were
-not written from.
+Built in: forty short texts, ten a risk code, written for this check (not
+taken from any dataset). ``--probes`` adds a JSON file
+``{"positive": {code: [texts]}, "negative": [texts]}``: positives are texts
+that carry that risk, negatives texts with risk-looking words and no risk
+(「限界値テスト」). For each probe set it prints how many positives the
+profile's risk patterns flag alone and how many the default classifier flags
+(patterns united with the supervised risk head), with USE and without
+embeddings, per code, and how many negatives get any flag. A missed
+resignation or health signal is the worst error mvvtext can make, so this is
+a recall check on wording the patterns were not written from.
 """
 from __future__ import annotations
 
@@ -33,6 +38,36 @@ PROBES = {
 }
 
 
+def load_probes(path) -> tuple[dict, list]:
+    """The positives by code and the negatives of a probe file."""
+    import json
+    from pathlib import Path
+
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    return {code: list(texts) for code, texts in data.get("positive", {}).items()}, list(data.get("negative", []))
+
+
+def report(name: str, flag, positives: dict, negatives: list) -> None:
+    """Print recall per code over ``positives`` and the flagged share of ``negatives``."""
+    found, missed, per_code = 0, [], []
+    for code, texts in positives.items():
+        flagged = flag(texts)
+        hits = sum(code in flags for flags in flagged)
+        found += hits
+        per_code.append(f"{code} {hits}/{len(texts)}")
+        missed.extend(f"{code}: {t}" for t, flags in zip(texts, flagged) if code not in flags)
+    total = sum(map(len, positives.values()))
+    line = f"{name:36s} recall {found}/{total} = {found / max(total, 1):.3f} ({', '.join(per_code)})"
+    false = [(t, flags) for t, flags in zip(negatives, flag(negatives)) if flags] if negatives else []
+    if negatives:
+        line += f"; negatives flagged {len(false)}/{len(negatives)}"
+    print(line)
+    for m in missed:
+        print(f"    missed {m}")
+    for t, flags in false:
+        print(f"    false {','.join(flags)}: {t}")
+
+
 def main(argv=None) -> int:
     import argparse
     import time
@@ -43,26 +78,22 @@ def main(argv=None) -> int:
 
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--profile", default=None, help="profile YAML (default: the shipped one)")
+    p.add_argument("--probes", action="append", default=[], help="a probe JSON file (repeatable)")
+    p.add_argument("--no-builtin", action="store_true", help="skip the forty built-in probes")
     args = p.parse_args(argv)
     print(f"date: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}  profile: {args.profile or 'default'}")
+    sets = [] if args.no_builtin else [("built-in", PROBES, [])]
+    sets += [(path, *load_probes(path)) for path in args.probes]
     profile = load_profile(args.profile)
     patterns = RiskPatterns(profile)
     runs = {"risk patterns alone": lambda texts: [patterns.match(normalize(t)) for t in texts]}
     for name, embedder in (("default classifier, USE", "use"), ("default classifier, no embeddings", None)):
         model = default_model(profile, embedder=embedder)
-        runs[name] = lambda texts, m=model: list(m.predict(texts)["risks"])
-    for name, flag in runs.items():
-        found, missed = 0, []
-        for code, texts in PROBES.items():
-            for text, flags in zip(texts, flag(texts)):
-                if code in flags:
-                    found += 1
-                else:
-                    missed.append(f"{code}: {text}")
-        total = sum(map(len, PROBES.values()))
-        print(f"{name:36s} recall {found}/{total} = {found / total:.3f}")
-        for m in missed:
-            print(f"    missed {m}")
+        runs[name] = lambda texts, m=model: list(m.predict(texts)["risks"]) if texts else []
+    for set_name, positives, negatives in sets:
+        print(f"\n## {set_name}")
+        for name, flag in runs.items():
+            report(name, flag, positives, negatives)
     return 0
 
 
