@@ -68,6 +68,25 @@ def test_supervised_in_a_pipeline():
     assert set(proba) == {"topics", "primary"} and np.allclose(proba["primary"].sum(axis=1), 1)
 
 
+def test_rows_unlabelled_for_a_field_train_no_head_of_it():
+    texts = ["給与明細の見方を教えてください。", "残業代が出ていません。おかしいです。", "賞与の支給日はいつですか。",
+             "評価の理由が説明されず納得できません。", "もう辞めたいです。", "眠れない日が続いています。"]
+    y = pd.DataFrame({"intent": ["question", "complaint", "question", "complaint", None, None],
+                      "risks": [[], [], [], [], ["resignation"], ["health"]]})
+    sup = SupervisedClassifier(embedder=None, profile=MINI, cv=0).fit(texts, y)
+    assert list(sup.classes_["intent"]) == ["complaint", "question"]  # no "None" class
+    assert set(sup.classes_["risks"]) == {"resignation", "health"}
+
+
+def test_shipped_risk_only_rows_load_as_unlabelled():
+    from mvvtext.classify._data import shipped_training
+
+    rows = shipped_training()
+    risk_only = rows[rows["id"].str.startswith("TR-Q-")]
+    assert len(risk_only) and risk_only["intent"].isna().all() and risk_only["topics"].isna().all()
+    assert all(r == [] for r in risk_only["risks"])
+
+
 def test_voice_classifier_columns(fitted):
     out = fitted.predict(["今月の給料の明細を教えてください。", "もう辞めたいです。眠れない日が続いています。"])
     for col in ("text_masked", "topics", "primary", "intent", "sentiment", "risks", "values", "evidence",

@@ -4,6 +4,11 @@ Every line must parse, use only the label codes of the labels contract
 (``../shared/spec/labels.yaml``, or the copy below when shared is absent),
 name a ``primary`` that is among its ``topics``, and have a unique id and text.
 No training text may also appear in the dev evaluation data.
+
+A label field may be ``null``: the text is not labelled for that field and
+trains no head of it (``inquiry4`` / ``survey4`` / ``post4`` train topics and
+risks only, ``*5`` the risk head only). Every line labels at least one field,
+and ``primary`` and ``topics`` are both given or both null.
 """
 from __future__ import annotations
 
@@ -34,6 +39,7 @@ FALLBACK_CODES = {
 
 FIELDS = {"id", "channel", "text", "topics", "primary", "intent",
           "sentiment", "risks", "values"}
+LABELS = ("topics", "primary", "intent", "sentiment", "risks", "values")
 
 
 def _codes() -> dict[str, set[str]]:
@@ -82,23 +88,31 @@ def test_every_line_has_the_contract_shape(rows):
         assert isinstance(row["text"], str) and row["text"].strip(), where
         assert row["channel"] in CODES["channels"], where
         assert row["channel"] == Path(name).stem.rstrip("0123456789"), where
+        assert any(row[key] is not None for key in LABELS), where
+        assert (row["topics"] is None) == (row["primary"] is None), where
         for key in ("topics", "risks", "values"):
-            assert isinstance(row[key], list), where
-            assert len(row[key]) == len(set(row[key])), where
-        assert isinstance(row["sentiment"], int) and not isinstance(row["sentiment"], bool), where
-        assert -2 <= row["sentiment"] <= 2, where
+            if row[key] is not None:
+                assert isinstance(row[key], list), where
+                assert len(row[key]) == len(set(row[key])), where
+        if row["sentiment"] is not None:
+            assert isinstance(row["sentiment"], int) and not isinstance(row["sentiment"], bool), where
+            assert -2 <= row["sentiment"] <= 2, where
 
 
 def test_codes_are_valid(rows):
     for name, n, row in rows:
         where = f"{name}:{n}"
-        assert row["topics"], where
-        assert set(row["topics"]) <= CODES["topics"], where
-        assert row["primary"] in CODES["topics"], where
-        assert row["primary"] in row["topics"], where
-        assert row["intent"] in CODES["intents"], where
-        assert set(row["risks"]) <= CODES["risks"], where
-        assert set(row["values"]) <= CODES["values"], where
+        if row["topics"] is not None:
+            assert row["topics"], where
+            assert set(row["topics"]) <= CODES["topics"], where
+            assert row["primary"] in CODES["topics"], where
+            assert row["primary"] in row["topics"], where
+        if row["intent"] is not None:
+            assert row["intent"] in CODES["intents"], where
+        if row["risks"] is not None:
+            assert set(row["risks"]) <= CODES["risks"], where
+        if row["values"] is not None:
+            assert set(row["values"]) <= CODES["values"], where
 
 
 def test_ids_and_texts_are_unique(rows):
@@ -109,11 +123,11 @@ def test_ids_and_texts_are_unique(rows):
 
 
 def test_every_label_is_represented(rows):
-    topics = Counter(t for _, _, row in rows for t in row["topics"])
-    intents = Counter(row["intent"] for _, _, row in rows)
-    risks = Counter(r for _, _, row in rows for r in row["risks"])
-    values = Counter(v for _, _, row in rows for v in row["values"])
-    sentiments = Counter(row["sentiment"] for _, _, row in rows)
+    topics = Counter(t for _, _, row in rows for t in row["topics"] or ())
+    intents = Counter(row["intent"] for _, _, row in rows if row["intent"] is not None)
+    risks = Counter(r for _, _, row in rows for r in row["risks"] or ())
+    values = Counter(v for _, _, row in rows for v in row["values"] or ())
+    sentiments = Counter(row["sentiment"] for _, _, row in rows if row["sentiment"] is not None)
     assert all(topics[c] >= 25 for c in CODES["topics"]), topics
     assert all(intents[c] >= 25 for c in CODES["intents"]), intents
     assert all(risks[c] >= 10 for c in CODES["risks"]), risks

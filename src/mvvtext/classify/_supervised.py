@@ -30,6 +30,8 @@ _GRID = np.round(np.arange(0.10, 0.75, 0.025), 3)
 WEIGHT_SEARCH_FIELDS = ("intent",)
 WEIGHT_GRID = (0.01, 0.3, 1.0)
 MIN_SEARCH_ROWS = 30
+# The risk head's threshold: the highest CV recall whose precision stays at or above this.
+RISK_MIN_PRECISION = 0.8
 
 
 def _labelled(values: pd.Series, field: str) -> np.ndarray:
@@ -45,7 +47,7 @@ def _f1(tp: np.ndarray, fp: np.ndarray, fn: np.ndarray) -> np.ndarray:
     return np.where(tp > 0, 2 * tp / np.maximum(2 * tp + fp + fn, 1), 0.0)
 
 
-def choose_threshold(Y: np.ndarray, P: np.ndarray, field: str, min_precision: float = 0.7,
+def choose_threshold(Y: np.ndarray, P: np.ndarray, field: str, min_precision: float = RISK_MIN_PRECISION,
                      sample_weight=None) -> float:
     """Pick a decision threshold from out-of-fold probabilities.
 
@@ -150,6 +152,10 @@ class SupervisedClassifier(ClassifierMixin, BaseEstimator):
         their weight. Needs at least 30 labelled rows for the field.
     weight_grid : sequence of float
         Candidate weights of the labelled rows for that search.
+    risk_min_precision : float
+        The risk head's threshold is the one with the highest cross-validated
+        recall on the training texts whose precision stays at or above this
+        (the profile's risk patterns flag on top of it, whatever the head says).
 
     Attributes
     ----------
@@ -164,7 +170,8 @@ class SupervisedClassifier(ClassifierMixin, BaseEstimator):
                  word_weight: float = 1.0, char_weight: float = 1.0, embedding_weight: float = 1.0,
                  rule_weight: float = 0.5, cv: int = 3, channel_weight: float = 1.0,
                  channel_fields=CHANNEL_FIELDS, field_C=None, sentiment_blend: float = 0.5,
-                 weight_search_fields=WEIGHT_SEARCH_FIELDS, weight_grid=WEIGHT_GRID) -> None:
+                 weight_search_fields=WEIGHT_SEARCH_FIELDS, weight_grid=WEIGHT_GRID,
+                 risk_min_precision: float = RISK_MIN_PRECISION) -> None:
         self.embedder = embedder
         self.profile = profile
         self.C = C
@@ -180,6 +187,7 @@ class SupervisedClassifier(ClassifierMixin, BaseEstimator):
         self.sentiment_blend = sentiment_blend
         self.weight_search_fields = weight_search_fields
         self.weight_grid = weight_grid
+        self.risk_min_precision = risk_min_precision
 
     # ------------------------------------------------------------------ helpers
     def _embed(self, texts: list[str], embeddings=None):
@@ -334,7 +342,8 @@ class SupervisedClassifier(ClassifierMixin, BaseEstimator):
         except ValueError as e:  # a fold without one of the classes
             logger.debug("threshold CV for %s failed (%s); using %.2f", field, e, default)
             return default
-        return choose_threshold(Y, np.asarray(P), field, sample_weight=sample_weight)
+        return choose_threshold(Y, np.asarray(P), field, min_precision=self.risk_min_precision,
+                                sample_weight=sample_weight)
 
     # ------------------------------------------------------------------ predict
     def _features(self, X, embeddings=None, channels=None):
