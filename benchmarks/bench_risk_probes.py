@@ -4,7 +4,10 @@
         [--probes FILE.json ...] [--no-builtin]
 
 Built in: forty short texts, ten a risk code, written for this check (not
-taken from any dataset). ``--probes`` adds a JSON file
+taken from any dataset). Then each probe file: by default the two in
+``benchmarks/data`` (a tuning set the 2026-12-03 patterns were written
+against, and a held-out set that was never read for its misses), or the
+files given with ``--probes``: JSON
 ``{"positive": {code: [texts]}, "negative": [texts]}``: positives are texts
 that carry that risk, negatives texts with risk-looking words and no risk
 (「限界値テスト」). For each probe set it prints how many positives the
@@ -17,6 +20,9 @@ a recall check on wording the patterns were not written from.
 from __future__ import annotations
 
 import sys
+from pathlib import Path
+
+SHIPPED = Path(__file__).resolve().parent / "data"
 
 PROBES = {
     "resignation": ["他社の面接を受けています。", "内定をもらったので、来月で退職します。", "次の仕事を探し始めました。",
@@ -78,12 +84,14 @@ def main(argv=None) -> int:
 
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--profile", default=None, help="profile YAML (default: the shipped one)")
-    p.add_argument("--probes", action="append", default=[], help="a probe JSON file (repeatable)")
+    p.add_argument("--probes", action="append", default=None,
+                   help="a probe JSON file (repeatable; default: benchmarks/data/risk_probes_*.json)")
     p.add_argument("--no-builtin", action="store_true", help="skip the forty built-in probes")
     args = p.parse_args(argv)
     print(f"date: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}  profile: {args.profile or 'default'}")
     sets = [] if args.no_builtin else [("built-in", PROBES, [])]
-    sets += [(path, *load_probes(path)) for path in args.probes]
+    paths = args.probes if args.probes is not None else sorted(map(str, SHIPPED.glob("risk_probes_*.json")))
+    sets += [(path, *load_probes(path)) for path in paths]
     profile = load_profile(args.profile)
     patterns = RiskPatterns(profile)
     runs = {"risk patterns alone": lambda texts: [patterns.match(normalize(t)) for t in texts]}
