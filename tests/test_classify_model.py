@@ -202,6 +202,18 @@ def test_labelled_weight_changes_the_fit_and_survives_save_load(tmp_path):
     pd.testing.assert_frame_equal(loaded.predict(texts), heavy.predict(texts))
 
 
+def test_risk_threshold_keeps_the_precision_floor():
+    from mvvtext.classify._supervised import choose_threshold
+
+    # four positives scored 0.9 / 0.6 / 0.4 / 0.2, four negatives 0.5 / 0.3 / 0.15 / 0.12
+    Y = np.array([[1], [1], [1], [1], [0], [0], [0], [0]])
+    P = np.array([[0.9], [0.6], [0.4], [0.2], [0.5], [0.3], [0.15], [0.12]])
+    loose = choose_threshold(Y, P, "risks", min_precision=0.6)   # all 4 found at precision 4/6
+    strict = choose_threshold(Y, P, "risks", min_precision=0.8)  # 3 of 4 would be precision 0.75: 2 of 4
+    assert 0.15 < loose <= 0.2 and 0.5 < strict <= 0.6
+    assert SupervisedClassifier().risk_min_precision == 0.8
+
+
 def test_supervised_sample_weight_validated_and_used():
     from mvvtext.classify._supervised import choose_threshold
 
