@@ -47,7 +47,6 @@ PROBES = {
 def load_probes(path) -> tuple[dict, list]:
     """The positives by code and the negatives of a probe file."""
     import json
-    from pathlib import Path
 
     data = json.loads(Path(path).read_text(encoding="utf-8"))
     return {code: list(texts) for code, texts in data.get("positive", {}).items()}, list(data.get("negative", []))
