@@ -2,7 +2,7 @@
 
     PYTHONPATH=src python benchmarks/bench_quality.py [LABELLED.jsonl] [--embedder auto|use|e5|tfidf]
                                                      [--only default|cv|baseline] [--out DIR]
-                                                     [--labelled-weight auto|FLOAT]
+                                                     [--labelled-weight auto|FLOAT] [--drop-channel]
 
 1. the no-label default model (profile examples + models/training texts) on the whole file;
 2. 5-fold cross-validation: train on 4 folds + the default examples, predict the 5th
@@ -11,7 +11,8 @@
 
 Each run writes predictions as JSONL and scores them with the shared scorer
 (``../shared/tools/score_predictions.py``). The labelled file is used for
-measurement only; nothing here is shipped or cached as a model.
+measurement only; nothing here is shipped or cached as a model. ``--drop-channel``
+predicts without the channel column, as for texts whose channel is unknown.
 """
 from __future__ import annotations
 
@@ -45,11 +46,11 @@ def score(labelled: Path, pred: pd.DataFrame, out: Path, name: str) -> dict:
     return json.loads(res.stdout)
 
 
-def run_default(data: pd.DataFrame, embedder: str) -> pd.DataFrame:
+def run_default(data: pd.DataFrame, embedder: str, drop_channel: bool = False) -> pd.DataFrame:
     from mvvtext.classify import VoiceClassifier
 
     vc = VoiceClassifier(embedder=embedder).fit()  # fitted afresh: never a cached model
-    pred = vc.predict(data, verbose=False)
+    pred = vc.predict(data.drop(columns="channel") if drop_channel else data, verbose=False)
     pred["id"] = data["id"].to_numpy()
     return pred
 
@@ -60,14 +61,15 @@ def folds(n: int, k: int = 5):
     return list(KFold(k, shuffle=True, random_state=0).split(np.arange(n)))
 
 
-def run_cv(data: pd.DataFrame, embedder: str, labelled_weight="auto") -> pd.DataFrame:
+def run_cv(data: pd.DataFrame, embedder: str, labelled_weight="auto", drop_channel: bool = False) -> pd.DataFrame:
     from mvvtext.classify import VoiceClassifier
 
     parts = []
     for train_idx, test_idx in folds(len(data)):
         vc = VoiceClassifier(embedder=embedder, labelled_weight=labelled_weight)
         vc.fit(data.iloc[train_idx][["text", "channel", *FIELDS]])
-        pred = vc.predict(data.iloc[test_idx], verbose=False)
+        test = data.iloc[test_idx]
+        pred = vc.predict(test.drop(columns="channel") if drop_channel else test, verbose=False)
         pred["id"] = data["id"].iloc[test_idx].to_numpy()
         parts.append(pred)
     return pd.concat(parts).loc[data.index]
@@ -112,6 +114,8 @@ def main(argv=None) -> int:
     p.add_argument("--out", default=None, help="folder for prediction files (default: a temp folder)")
     p.add_argument("--labelled-weight", default="auto",
                    help="VoiceClassifier labelled_weight for the CV run: 'auto' or a number (1: equal weights)")
+    p.add_argument("--drop-channel", action="store_true",
+                   help="predict without the channel column (the classifier guesses it from the text)")
     args = p.parse_args(argv)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     labelled = Path(args.labelled)
@@ -119,8 +123,8 @@ def main(argv=None) -> int:
     out = Path(args.out or tempfile.mkdtemp(prefix="mvvtext-bench-"))
     out.mkdir(parents=True, exist_ok=True)
     weight = args.labelled_weight if args.labelled_weight == "auto" else float(args.labelled_weight)
-    runs = {"default": lambda: run_default(data, args.embedder),
-            "cv": lambda: run_cv(data, args.embedder, weight),
+    runs = {"default": lambda: run_default(data, args.embedder, args.drop_channel),
+            "cv": lambda: run_cv(data, args.embedder, weight, args.drop_channel),
             "baseline": lambda: run_baseline(data)}
     results = {}
     for name in args.only or list(runs):

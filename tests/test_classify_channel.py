@@ -87,3 +87,44 @@ def test_a_model_saved_before_channels_still_loads(tmp_path):
     assert old.supervised_.features_.channels_ == []
     frame = pd.DataFrame({"text": [SAME], "channel": ["post"]})
     assert old.predict(frame)["intent"].tolist() == vc.predict(frame)["intent"].tolist()
+
+
+# Desk mails and SNS posts that their wording tells apart, ten or more of each (MIN_CHANNEL_TEXTS).
+_ASKED = "給与 賞与 評価 研修 有給 残業 異動 手当 通勤 健診 面談 契約".split()
+_TEAMS = "開発 営業 総務 品質 設計 検証 保守 企画 広報 経理 人事 製造".split()
+STYLED = pd.DataFrame(
+    [{"text": f"件名：{a}について\nお世話になっております。{a}について教えてください。", "channel": "inquiry",
+      "intent": "question"} for a in _ASKED]
+    + [{"text": f"{team}のチームのみんな、ありがとう！ #感謝 #共有", "channel": "post", "intent": "praise"}
+       for team in _TEAMS])
+
+
+def test_a_missing_channel_is_guessed_from_the_text():
+    tf = TextFeatures(rule_weight=0, channel_weight=2.0).fit(STYLED["text"], channels=STYLED["channel"].tolist())
+    assert tf.channel_model_ is not None
+    new = ["件名：社宅について\nお世話になっております。社宅について教えてください。", "デザインのチームのみんな、ありがとう！ #感謝"]
+    assert tf.guess_channels(new) == ["inquiry", "post"]
+    block = tf.transform(new + new, channels=[None, "unknown", "post", "inquiry"]).toarray()[:, -2:]
+    assert np.allclose(block.sum(axis=1), 2.0)  # probabilities of the channels, times the block weight
+    assert block[0, 0] > block[0, 1] and block[1, 1] > block[1, 0]
+    assert block[2:].tolist() == [[0, 2], [2, 0]]  # a given channel stays one-hot, even against the wording
+    assert not tf.transform(new, guess_channels=False).toarray()[:, -2:].any()
+
+
+def test_too_few_texts_of_a_channel_means_no_guess():
+    few = STYLED.iloc[list(range(12)) + [12, 13, 14]]
+    tf = TextFeatures(rule_weight=0).fit(few["text"], channels=few["channel"].tolist())
+    assert tf.channels_ == ["inquiry", "post"] and tf.channel_model_ is None
+    assert tf.guess_channels(["ありがとう！"]) == [None]
+    assert not tf.transform(["ありがとう！"]).toarray()[:, -2:].any()
+
+
+def test_the_channel_guess_is_saved_with_the_model(tmp_path):
+    vc = VoiceClassifier(MINI, embedder=None, use_default_examples=False).fit(STYLED)
+    assert vc.supervised_.features_.channel_model_ is not None
+    frame = pd.DataFrame({"text": ["件名：社宅について\n社宅について教えてください。", "みんな、ありがとう！ #感謝"]})
+    before = vc.supervised_.predict_proba(frame["text"])["intent"]
+    vc.save(tmp_path / "m")
+    again = VoiceClassifier.load(tmp_path / "m", profile=MINI)
+    assert again.supervised_.features_.channel_model_ is not None
+    pd.testing.assert_frame_equal(again.supervised_.predict_proba(frame["text"])["intent"], before)

@@ -8,6 +8,7 @@ import pandas as pd
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
 
 from mvvtext.classify._tokens import analyse
 from mvvtext.exceptions import NotFittedError
@@ -22,6 +23,9 @@ def sudachi_words(text: str) -> list[str]:
     out.extend(s for _, s in doc.sub)
     return out
 
+
+# A channel is guessed from the text only when fit saw at least this many texts of each.
+MIN_CHANNEL_TEXTS = 10
 
 _BITS = 21  # a code point fits in 21 bits: up to three characters pack into one int64 key
 
@@ -134,9 +138,12 @@ class TextFeatures(TransformerMixin, BaseEstimator):
     ``transform`` takes normalised texts. Embeddings are passed in by the
     caller (computed once per batch and shared); ``None`` skips them.
     ``channels`` (one value per text: inquiry / survey / post, or missing)
-    become a one-hot block over the channels seen in ``fit``; a missing or
-    unseen channel is all zeros. Where a text comes from changes what it
-    means: a question is rare on the internal SNS, praise rare at the desk.
+    become a one-hot block over the channels seen in ``fit``. Where a text
+    comes from changes what it means: a question is rare on the internal
+    SNS, praise rare at the desk. A missing or unseen channel is guessed
+    from the text: ``fit`` trains a logistic regression of the channel on
+    the other blocks, and its probabilities fill the block (heads trained
+    with the channel misread a text whose block is all zeros).
 
     Parameters
     ----------
@@ -149,6 +156,9 @@ class TextFeatures(TransformerMixin, BaseEstimator):
     ----------
     channels_ : list of str
         Channel codes of the one-hot block (empty: no channel block).
+    channel_model_ : LogisticRegression or None
+        The channel guessed from the text, for rows without one (None: fewer
+        than two channels, or too few texts of one, in ``fit``).
     """
 
     def __init__(self, word_weight: float = 1.0, char_weight: float = 1.0, embedding_weight: float = 1.0,
@@ -169,24 +179,43 @@ class TextFeatures(TransformerMixin, BaseEstimator):
         self.char_ = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True, min_df=2,
                                      max_features=30000, dtype=np.float32).fit(X)
         self.embedding_dim_ = 0 if embeddings is None else int(np.asarray(embeddings).shape[1])
+        self.channel_model_ = None
+        if len(self.channels_) >= 2:
+            codes = np.array(channel_codes(channels), dtype=object)
+            known = np.isin(codes, self.channels_)
+            counts = pd.Series(codes[known]).value_counts()
+            if len(counts) == len(self.channels_) and counts.min() >= MIN_CHANNEL_TEXTS:
+                base = self._base(X, embeddings)[known]
+                self.channel_model_ = LogisticRegression(C=4.0, class_weight="balanced", max_iter=2000).fit(
+                    base, codes[known].astype(str))
         return self
 
-    def _channel_block(self, n: int, channels) -> sp.csr_matrix:
+    def _channel_block(self, n: int, channels, base) -> sp.csr_matrix:
         block = np.zeros((n, len(self.channels_)), dtype=np.float32)
-        if channels is not None:
-            codes = channel_codes(channels)
-            if len(codes) != n:
-                raise ValueError(f"got {len(codes)} channels for {n} texts")
-            where = {c: j for j, c in enumerate(self.channels_)}
-            for i, c in enumerate(codes):
-                if c in where:
-                    block[i, where[c]] = self.channel_weight
-        return sp.csr_matrix(block)
+        codes = [None] * n if channels is None else channel_codes(channels)
+        if len(codes) != n:
+            raise ValueError(f"got {len(codes)} channels for {n} texts")
+        where = {c: j for j, c in enumerate(self.channels_)}
+        for i, c in enumerate(codes):
+            if c in where:
+                block[i, where[c]] = 1.0
+        guess = [i for i, c in enumerate(codes) if c not in where]
+        model = getattr(self, "channel_model_", None)  # models saved before the guess have none
+        if guess and model is not None and base is not None:
+            proba = model.predict_proba(base[guess])
+            block[np.ix_(guess, [where[str(c)] for c in model.classes_])] = proba
+        return sp.csr_matrix(self.channel_weight * block)
 
-    def transform(self, X, embeddings=None, channels=None):
-        if not hasattr(self, "word_"):
-            raise NotFittedError("This TextFeatures is not fitted yet. Call 'fit' first.")
+    def guess_channels(self, X, embeddings=None) -> list:
+        """The most likely channel of each text, from the text alone (None without a channel model)."""
+        model = getattr(self, "channel_model_", None)
         X = list(X)
+        if model is None or not X:
+            return [None] * len(X)
+        return [str(c) for c in model.predict(self._base(X, embeddings))]
+
+    def _base(self, X: list, embeddings=None):
+        """Every block but the channel's."""
         blocks = [self.word_weight * self.word_.transform(X), self.char_weight * tfidf_transform(self.char_, X)]
         if self.embedding_dim_:
             if embeddings is None:
@@ -195,6 +224,15 @@ class TextFeatures(TransformerMixin, BaseEstimator):
         for rule in self.rules or ():
             hits = np.minimum(rule.hit_counts(X), 2.0) / 2.0
             blocks.append(sp.csr_matrix(self.rule_weight * hits.astype(np.float32)))
-        if getattr(self, "channels_", None):  # models saved before the channel block have none
-            blocks.append(self._channel_block(len(X), channels))
         return sp.hstack(blocks, format="csr")
+
+    def transform(self, X, embeddings=None, channels=None, guess_channels: bool = True):
+        """The feature matrix; ``guess_channels=False`` leaves a missing channel all zeros (as in training)."""
+        if not hasattr(self, "word_"):
+            raise NotFittedError("This TextFeatures is not fitted yet. Call 'fit' first.")
+        X = list(X)
+        base = self._base(X, embeddings)
+        if not getattr(self, "channels_", None):  # models saved before the channel block have none
+            return base
+        return sp.hstack([base, self._channel_block(len(X), channels, base if guess_channels else None)],
+                         format="csr")

@@ -52,7 +52,7 @@ def save_model(vc, path) -> Path:
         "files": [HEADS],
     }
     state = {"word": sup.features_.word_, "char": sup.features_.char_, "heads": sup.heads_,
-             "binarizers": sup.binarizers_}
+             "binarizers": sup.binarizers_, "channel_model": getattr(sup.features_, "channel_model_", None)}
     sio.dump(state, folder / HEADS)
     (folder / CONFIG).write_text(json.dumps(config, ensure_ascii=False, indent=2), encoding="utf-8")
     return folder
@@ -132,6 +132,7 @@ def load_model(path, profile=None, embedder=None):
     features.word_, features.char_ = state["word"], state["char"]
     features.embedding_dim_ = config["embedding_dim"]
     features.channels_ = [str(c) for c in config.get("channels", [])]  # none in models saved before channels
+    features.channel_model_ = state.get("channel_model")  # none in models saved before the channel guess
     sup.features_ = features
     sup.heads_, sup.binarizers_ = state["heads"], state["binarizers"]
     sup.classes_ = {f: __import__("numpy").array(c, dtype=object) for f, c in config["labels"].items()}
