@@ -8,7 +8,8 @@ generator's conventions, narrower than the label contract's in places (an
 unpaid-allowance complaint is not always ``legal`` there), so this is a
 check on how many plain desk questions the risk flags would put on the
 weekly report, not a quality figure: it prints recall, precision and the
-false flags per code, with the risk patterns alone as the anchor.
+false flags per code, with the risk patterns alone as the anchor: once with
+the channel the demo job gives (inquiry), once without one (guessed from the text).
 """
 from __future__ import annotations
 
@@ -42,8 +43,11 @@ def main(argv=None) -> int:
     texts = log["text"].tolist()
     patterns = RiskPatterns(load_profile(None))
     embedder = None if args.embedder == "none" else args.embedder
+    model = default_model(None, embedder=embedder)
     runs = {"risk patterns alone": [list(patterns.match(normalize(t))) for t in texts],
-            f"default classifier ({args.embedder})": list(default_model(None, embedder=embedder).predict(texts)["risks"])}
+            # the demo job passes channel "inquiry"; without it the classifier guesses the channel
+            f"classifier ({args.embedder}), inquiry": list(model.predict(log.assign(channel="inquiry"))["risks"]),
+            f"classifier ({args.embedder}), no channel": list(model.predict(texts)["risks"])}
     print(f"demo log: {len(texts)} inquiries, {sum(bool(str(r)) for r in truth['risks'])} with a risk in the truth")
     for name, flagged in runs.items():
         line, per = _tally(truth["risks"], flagged)

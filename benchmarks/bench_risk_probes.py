@@ -15,7 +15,9 @@ profile's risk patterns flag alone and how many the default classifier flags
 (patterns united with the supervised risk head), with USE and without
 embeddings, per code, and how many negatives get any flag. A missed
 resignation or health signal is the worst error mvvtext can make, so this is
-a recall check on wording the patterns were not written from.
+a recall check on wording the patterns were not written from. The texts a
+held-out file's runs miss or flag falsely are not printed unless asked
+(``--show-heldout``), so that reading them cannot tune the patterns.
 """
 from __future__ import annotations
 
@@ -52,8 +54,8 @@ def load_probes(path) -> tuple[dict, list]:
     return {code: list(texts) for code, texts in data.get("positive", {}).items()}, list(data.get("negative", []))
 
 
-def report(name: str, flag, positives: dict, negatives: list) -> None:
-    """Print recall per code over ``positives`` and the flagged share of ``negatives``."""
+def report(name: str, flag, positives: dict, negatives: list, show: bool = True) -> None:
+    """Print recall per code over ``positives`` and the flagged share of ``negatives`` (``show``: and the misses)."""
     found, missed, per_code = 0, [], []
     for code, texts in positives.items():
         flagged = flag(texts)
@@ -67,6 +69,8 @@ def report(name: str, flag, positives: dict, negatives: list) -> None:
     if negatives:
         line += f"; negatives flagged {len(false)}/{len(negatives)}"
     print(line)
+    if not show:
+        return
     for m in missed:
         print(f"    missed {m}")
     for t, flags in false:
@@ -86,6 +90,8 @@ def main(argv=None) -> int:
     p.add_argument("--probes", action="append", default=None,
                    help="a probe JSON file (repeatable; default: benchmarks/data/risk_probes_*.json)")
     p.add_argument("--no-builtin", action="store_true", help="skip the forty built-in probes")
+    p.add_argument("--show-heldout", action="store_true",
+                   help="print the missed and falsely flagged texts of held-out files too (a file named *heldout*)")
     args = p.parse_args(argv)
     print(f"date: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}  profile: {args.profile or 'default'}")
     sets = [] if args.no_builtin else [("built-in", PROBES, [])]
@@ -99,8 +105,9 @@ def main(argv=None) -> int:
         runs[name] = lambda texts, m=model: list(m.predict(texts)["risks"]) if texts else []
     for set_name, positives, negatives in sets:
         print(f"\n## {set_name}")
+        show = args.show_heldout or "heldout" not in Path(set_name).name
         for name, flag in runs.items():
-            report(name, flag, positives, negatives)
+            report(name, flag, positives, negatives, show=show)
     return 0
 
 
