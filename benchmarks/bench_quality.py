@@ -12,7 +12,8 @@
 Each run writes predictions as JSONL and scores them with the shared scorer
 (``../shared/tools/score_predictions.py``). The labelled file is used for
 measurement only; nothing here is shipped or cached as a model. ``--drop-channel``
-predicts without the channel column, as for texts whose channel is unknown.
+leaves the channel column out (of the predicted texts, and of the CV folds'
+training rows), as for a labelled file and texts without one.
 """
 from __future__ import annotations
 
@@ -67,7 +68,7 @@ def run_cv(data: pd.DataFrame, embedder: str, labelled_weight="auto", drop_chann
     parts = []
     for train_idx, test_idx in folds(len(data)):
         vc = VoiceClassifier(embedder=embedder, labelled_weight=labelled_weight)
-        vc.fit(data.iloc[train_idx][["text", "channel", *FIELDS]])
+        vc.fit(data.iloc[train_idx][["text", *([] if drop_channel else ["channel"]), *FIELDS]])
         test = data.iloc[test_idx]
         pred = vc.predict(test.drop(columns="channel") if drop_channel else test, verbose=False)
         pred["id"] = data["id"].iloc[test_idx].to_numpy()
@@ -115,7 +116,8 @@ def main(argv=None) -> int:
     p.add_argument("--labelled-weight", default="auto",
                    help="VoiceClassifier labelled_weight for the CV run: 'auto' or a number (1: equal weights)")
     p.add_argument("--drop-channel", action="store_true",
-                   help="predict without the channel column (the classifier guesses it from the text)")
+                   help="without the channel column (the classifier guesses it from the text): "
+                        "in prediction, and in the CV folds' training rows")
     args = p.parse_args(argv)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     labelled = Path(args.labelled)

@@ -109,6 +109,8 @@ def test_a_missing_channel_is_guessed_from_the_text():
     assert block[0, 0] > block[0, 1] and block[1, 1] > block[1, 0]
     assert block[2:].tolist() == [[0, 2], [2, 0]]  # a given channel stays one-hot, even against the wording
     assert not tf.transform(new, guess_channels=False).toarray()[:, -2:].any()
+    per_row = tf.transform(new, guess_channels=[False, True]).toarray()[:, -2:]  # as fit does for the user's rows
+    assert not per_row[0].any() and np.allclose(per_row[1], block[1])
 
 
 def test_too_few_texts_of_a_channel_means_no_guess():
@@ -128,3 +130,23 @@ def test_the_channel_guess_is_saved_with_the_model(tmp_path):
     again = VoiceClassifier.load(tmp_path / "m", profile=MINI)
     assert again.supervised_.features_.channel_model_ is not None
     pd.testing.assert_frame_equal(again.supervised_.predict_proba(frame["text"])["intent"], before)
+
+
+def test_user_rows_without_a_channel_are_fitted_with_the_guess(monkeypatch):
+    no_channel = pd.DataFrame({"text": ["件名：社宅について\n社宅について教えてください。"] * 3, "intent": ["question"] * 3})
+    seen = []
+    transform = TextFeatures.transform
+
+    def spy(self, X, *args, **kwargs):
+        out = transform(self, X, *args, **kwargs)
+        seen.append(out.toarray())
+        return out
+
+    monkeypatch.setattr(TextFeatures, "transform", spy)
+    vc = VoiceClassifier(MINI, embedder=None, use_default_examples=False)
+    vc.fit(pd.concat([STYLED, no_channel], ignore_index=True))
+    fitted = seen[0]  # the training matrix
+    assert fitted.shape[0] == len(STYLED) + 3
+    assert fitted[-3:, -2:].sum(axis=1) == pytest.approx([1.0] * 3)  # guessed, not all zeros
+    assert fitted[-3:, -2:].argmax(axis=1).tolist() == [0, 0, 0]  # inquiry
+    assert vc.predict(no_channel)["intent"].tolist() == ["question"] * 3

@@ -190,7 +190,7 @@ class TextFeatures(TransformerMixin, BaseEstimator):
                     base, codes[known].astype(str))
         return self
 
-    def _channel_block(self, n: int, channels, base) -> sp.csr_matrix:
+    def _channel_block(self, n: int, channels, base, guess_rows=True) -> sp.csr_matrix:
         block = np.zeros((n, len(self.channels_)), dtype=np.float32)
         codes = [None] * n if channels is None else channel_codes(channels)
         if len(codes) != n:
@@ -199,9 +199,10 @@ class TextFeatures(TransformerMixin, BaseEstimator):
         for i, c in enumerate(codes):
             if c in where:
                 block[i, where[c]] = 1.0
-        guess = [i for i, c in enumerate(codes) if c not in where]
+        may_guess = np.broadcast_to(np.asarray(guess_rows, dtype=bool), (n,))
+        guess = [i for i, c in enumerate(codes) if c not in where and may_guess[i]]
         model = getattr(self, "channel_model_", None)  # models saved before the guess have none
-        if guess and model is not None and base is not None:
+        if guess and model is not None:
             proba = model.predict_proba(base[guess])
             block[np.ix_(guess, [where[str(c)] for c in model.classes_])] = proba
         return sp.csr_matrix(self.channel_weight * block)
@@ -226,13 +227,17 @@ class TextFeatures(TransformerMixin, BaseEstimator):
             blocks.append(sp.csr_matrix(self.rule_weight * hits.astype(np.float32)))
         return sp.hstack(blocks, format="csr")
 
-    def transform(self, X, embeddings=None, channels=None, guess_channels: bool = True):
-        """The feature matrix; ``guess_channels=False`` leaves a missing channel all zeros (as in training)."""
+    def transform(self, X, embeddings=None, channels=None, guess_channels=True):
+        """The feature matrix.
+
+        ``guess_channels``: whether a missing or unknown channel is guessed from
+        the text: a bool, or one bool per text; ``False`` leaves the block all
+        zeros, as for the profile's examples in training.
+        """
         if not hasattr(self, "word_"):
             raise NotFittedError("This TextFeatures is not fitted yet. Call 'fit' first.")
         X = list(X)
         base = self._base(X, embeddings)
         if not getattr(self, "channels_", None):  # models saved before the channel block have none
             return base
-        return sp.hstack([base, self._channel_block(len(X), channels, base if guess_channels else None)],
-                         format="csr")
+        return sp.hstack([base, self._channel_block(len(X), channels, base, guess_channels)], format="csr")

@@ -233,7 +233,7 @@ class SupervisedClassifier(ClassifierMixin, BaseEstimator):
 
     # ------------------------------------------------------------------ fit
     def fit(self, X, y, embeddings=None, sample_weight=None, channels=None,
-            labelled=None) -> "SupervisedClassifier":
+            labelled=None, guess_channels=False) -> "SupervisedClassifier":
         """Fit on normalised texts ``X`` and a frame ``y`` of label columns.
 
         ``y`` has any of the columns topics, primary, intent, sentiment, risks,
@@ -244,7 +244,9 @@ class SupervisedClassifier(ClassifierMixin, BaseEstimator):
         text, missing allowed) adds the channel as a feature; pass the same
         kind of values to :meth:`predict`. ``labelled`` (one bool per text)
         marks the user's labelled rows among default examples, for the weight
-        search of ``weight_search_fields``.
+        search of ``weight_search_fields``. ``guess_channels`` (a bool, or one
+        per text) marks the rows whose missing channel is guessed from the text,
+        as at prediction time; the others keep an all-zero channel block.
         """
         from mvvtext.text import normalize
 
@@ -271,7 +273,7 @@ class SupervisedClassifier(ClassifierMixin, BaseEstimator):
         self.features_ = TextFeatures(self.word_weight, self.char_weight, self.embedding_weight,
                                       self.rule_weight, self._rules(), self.channel_weight)
         self.features_.fit(texts, embeddings=emb, channels=channels)
-        Xf = self.features_.transform(texts, embeddings=emb, channels=channels, guess_channels=False)
+        Xf = self.features_.transform(texts, embeddings=emb, channels=channels, guess_channels=guess_channels)
         self.heads_, self.classes_, self.thresholds_, self.binarizers_ = {}, {}, {}, {}
         self.labelled_weights_ = {}
         for field in fields:

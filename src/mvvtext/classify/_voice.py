@@ -186,7 +186,8 @@ class VoiceClassifier(BaseEstimator):
         channels = list(data["channel"]) if "channel" in data.columns else None
         self.supervised_.fit(texts, data.drop(columns=["text", "channel"], errors="ignore"), embeddings=emb,
                              sample_weight=sample_weight, channels=channels,
-                             labelled=user if n_user and n_default else None)
+                             labelled=user if n_user and n_default else None,
+                             guess_channels=user)  # the user's rows, as their texts will be at prediction
         self._fit_parts(profile)
         self.n_labelled_ = 0 if X is None else int(len(X))
         self.n_train_ = len(texts)
