@@ -103,7 +103,7 @@ def test_a_missing_channel_is_guessed_from_the_text():
     tf = TextFeatures(rule_weight=0, channel_weight=2.0).fit(STYLED["text"], channels=STYLED["channel"].tolist())
     assert tf.channel_model_ is not None
     new = ["件名：社宅について\nお世話になっております。社宅について教えてください。", "デザインのチームのみんな、ありがとう！ #感謝"]
-    assert tf.guess_channels(new) == ["inquiry", "post"]
+    assert tf.predict_channels(new) == ["inquiry", "post"]
     block = tf.transform(new + new, channels=[None, "unknown", "post", "inquiry"]).toarray()[:, -2:]
     assert np.allclose(block.sum(axis=1), 2.0)  # probabilities of the channels, times the block weight
     assert block[0, 0] > block[0, 1] and block[1, 1] > block[1, 0]
@@ -117,8 +117,19 @@ def test_too_few_texts_of_a_channel_means_no_guess():
     few = STYLED.iloc[list(range(12)) + [12, 13, 14]]
     tf = TextFeatures(rule_weight=0).fit(few["text"], channels=few["channel"].tolist())
     assert tf.channels_ == ["inquiry", "post"] and tf.channel_model_ is None
-    assert tf.guess_channels(["ありがとう！"]) == [None]
+    assert tf.predict_channels(["ありがとう！"]) == [None]
     assert not tf.transform(["ありがとう！"]).toarray()[:, -2:].any()
+
+
+
+def test_fit_transform_equals_fit_then_transform():
+    channels = STYLED["channel"].tolist()[:-1] + [None]
+    tf = TextFeatures(rule_weight=0)
+    X = tf.fit_transform(STYLED["text"], channels=channels, guess_channels=[False] * 23 + [True]).toarray()
+    again = tf.transform(STYLED["text"], channels=channels, guess_channels=[False] * 23 + [True]).toarray()
+    assert np.allclose(X, again) and X[-1, -2:].sum() == pytest.approx(1.0)
+    plain = TextFeatures(rule_weight=0)  # no channels: no channel model, the blocks built once in fit_transform
+    assert np.allclose(plain.fit_transform(STYLED["text"]).toarray(), plain.transform(STYLED["text"]).toarray())
 
 
 def test_the_channel_guess_is_saved_with_the_model(tmp_path):
@@ -135,17 +146,17 @@ def test_the_channel_guess_is_saved_with_the_model(tmp_path):
 def test_user_rows_without_a_channel_are_fitted_with_the_guess(monkeypatch):
     no_channel = pd.DataFrame({"text": ["件名：社宅について\n社宅について教えてください。"] * 3, "intent": ["question"] * 3})
     seen = []
-    transform = TextFeatures.transform
+    fit_transform = TextFeatures.fit_transform
 
     def spy(self, X, *args, **kwargs):
-        out = transform(self, X, *args, **kwargs)
+        out = fit_transform(self, X, *args, **kwargs)
         seen.append(out.toarray())
         return out
 
-    monkeypatch.setattr(TextFeatures, "transform", spy)
+    monkeypatch.setattr(TextFeatures, "fit_transform", spy)
     vc = VoiceClassifier(MINI, embedder=None, use_default_examples=False)
     vc.fit(pd.concat([STYLED, no_channel], ignore_index=True))
-    fitted = seen[0]  # the training matrix
+    [fitted] = seen  # the training matrix
     assert fitted.shape[0] == len(STYLED) + 3
     assert fitted[-3:, -2:].sum(axis=1) == pytest.approx([1.0] * 3)  # guessed, not all zeros
     assert fitted[-3:, -2:].argmax(axis=1).tolist() == [0, 0, 0]  # inquiry

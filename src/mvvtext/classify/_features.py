@@ -171,7 +171,17 @@ class TextFeatures(TransformerMixin, BaseEstimator):
         self.channel_weight = channel_weight
 
     def fit(self, X, y=None, embeddings=None, channels=None) -> "TextFeatures":
+        self._fit(list(X), embeddings, channels)
+        return self
+
+    def fit_transform(self, X, y=None, embeddings=None, channels=None, guess_channels=True):
+        """``fit`` then ``transform``, building the blocks of ``X`` once."""
         X = list(X)
+        base = self._fit(X, embeddings, channels)
+        return self._stack(self._base(X, embeddings) if base is None else base, channels, guess_channels)
+
+    def _fit(self, X: list, embeddings, channels):
+        """Fit every part; return the blocks but the channel's of ``X`` if the channel model needed them, or None."""
         seen = set() if channels is None or self.channel_weight <= 0 else set(channel_codes(channels)) - {None}
         self.channels_ = sorted(seen)
         self.word_ = TfidfVectorizer(analyzer=sudachi_words, sublinear_tf=True, min_df=2, max_features=30000,
@@ -180,15 +190,16 @@ class TextFeatures(TransformerMixin, BaseEstimator):
                                      max_features=30000, dtype=np.float32).fit(X)
         self.embedding_dim_ = 0 if embeddings is None else int(np.asarray(embeddings).shape[1])
         self.channel_model_ = None
+        base = None
         if len(self.channels_) >= 2:
             codes = np.array(channel_codes(channels), dtype=object)
             known = np.isin(codes, self.channels_)
             counts = pd.Series(codes[known]).value_counts()
             if len(counts) == len(self.channels_) and counts.min() >= MIN_CHANNEL_TEXTS:
-                base = self._base(X, embeddings)[known]
+                base = self._base(X, embeddings)
                 self.channel_model_ = LogisticRegression(C=4.0, class_weight="balanced", max_iter=2000).fit(
-                    base, codes[known].astype(str))
-        return self
+                    base[known], codes[known].astype(str))
+        return base
 
     def _channel_block(self, n: int, channels, base, guess_rows=True) -> sp.csr_matrix:
         block = np.zeros((n, len(self.channels_)), dtype=np.float32)
@@ -207,7 +218,7 @@ class TextFeatures(TransformerMixin, BaseEstimator):
             block[np.ix_(guess, [where[str(c)] for c in model.classes_])] = proba
         return sp.csr_matrix(self.channel_weight * block)
 
-    def guess_channels(self, X, embeddings=None) -> list:
+    def predict_channels(self, X, embeddings=None) -> list:
         """The most likely channel of each text, from the text alone (None without a channel model)."""
         model = getattr(self, "channel_model_", None)
         X = list(X)
@@ -236,8 +247,9 @@ class TextFeatures(TransformerMixin, BaseEstimator):
         """
         if not hasattr(self, "word_"):
             raise NotFittedError("This TextFeatures is not fitted yet. Call 'fit' first.")
-        X = list(X)
-        base = self._base(X, embeddings)
+        return self._stack(self._base(list(X), embeddings), channels, guess_channels)
+
+    def _stack(self, base, channels, guess_channels):
         if not getattr(self, "channels_", None):  # models saved before the channel block have none
             return base
-        return sp.hstack([base, self._channel_block(len(X), channels, base, guess_channels)], format="csr")
+        return sp.hstack([base, self._channel_block(base.shape[0], channels, base, guess_channels)], format="csr")

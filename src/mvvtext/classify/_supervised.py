@@ -272,8 +272,7 @@ class SupervisedClassifier(ClassifierMixin, BaseEstimator):
         emb = self._embed(texts, embeddings)
         self.features_ = TextFeatures(self.word_weight, self.char_weight, self.embedding_weight,
                                       self.rule_weight, self._rules(), self.channel_weight)
-        self.features_.fit(texts, embeddings=emb, channels=channels)
-        Xf = self.features_.transform(texts, embeddings=emb, channels=channels, guess_channels=guess_channels)
+        Xf = self.features_.fit_transform(texts, embeddings=emb, channels=channels, guess_channels=guess_channels)
         self.heads_, self.classes_, self.thresholds_, self.binarizers_ = {}, {}, {}, {}
         self.labelled_weights_ = {}
         for field in fields:
