@@ -171,35 +171,40 @@ class TextFeatures(TransformerMixin, BaseEstimator):
         self.channel_weight = channel_weight
 
     def fit(self, X, y=None, embeddings=None, channels=None) -> "TextFeatures":
-        self._fit(list(X), embeddings, channels)
+        X = list(X)
+        targets = self._fit_vocabularies(X, embeddings, channels)
+        if targets is not None:
+            self._fit_channel_model(self._base(X, embeddings), *targets)
         return self
 
     def fit_transform(self, X, y=None, embeddings=None, channels=None, guess_channels=True):
         """``fit`` then ``transform``, building the blocks of ``X`` once."""
         X = list(X)
-        base = self._fit(X, embeddings, channels)
-        return self._stack(self._base(X, embeddings) if base is None else base, channels, guess_channels)
+        targets = self._fit_vocabularies(X, embeddings, channels)
+        base = self._base(X, embeddings)
+        if targets is not None:
+            self._fit_channel_model(base, *targets)
+        return self._stack(base, channels, guess_channels)
 
-    def _fit(self, X: list, embeddings, channels):
-        """Fit every part; return the blocks but the channel's of ``X`` if the channel model needed them, or None."""
-        seen = set() if channels is None or self.channel_weight <= 0 else set(channel_codes(channels)) - {None}
-        self.channels_ = sorted(seen)
+    def _fit_vocabularies(self, X: list, embeddings, channels):
+        """Fit all but the channel model; return the rows it learns from and their channels (None: no model)."""
+        codes = np.array([None] * len(X) if channels is None or self.channel_weight <= 0
+                         else channel_codes(channels), dtype=object)
+        self.channels_ = sorted(set(codes) - {None})
         self.word_ = TfidfVectorizer(analyzer=sudachi_words, sublinear_tf=True, min_df=2, max_features=30000,
                                      dtype=np.float32).fit(X)
         self.char_ = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True, min_df=2,
                                      max_features=30000, dtype=np.float32).fit(X)
         self.embedding_dim_ = 0 if embeddings is None else int(np.asarray(embeddings).shape[1])
         self.channel_model_ = None
-        base = None
-        if len(self.channels_) >= 2:
-            codes = np.array(channel_codes(channels), dtype=object)
-            known = np.isin(codes, self.channels_)
-            counts = pd.Series(codes[known]).value_counts()
-            if len(counts) == len(self.channels_) and counts.min() >= MIN_CHANNEL_TEXTS:
-                base = self._base(X, embeddings)
-                self.channel_model_ = LogisticRegression(C=4.0, class_weight="balanced", max_iter=2000).fit(
-                    base[known], codes[known].astype(str))
-        return base
+        known = np.array([c is not None for c in codes], dtype=bool)
+        if len(self.channels_) < 2 or pd.Series(codes[known]).value_counts().min() < MIN_CHANNEL_TEXTS:
+            return None
+        return known, codes[known].astype(str)
+
+    def _fit_channel_model(self, base, known: np.ndarray, labels: np.ndarray) -> None:
+        self.channel_model_ = LogisticRegression(C=4.0, class_weight="balanced", max_iter=2000).fit(
+            base[known], labels)
 
     def _channel_block(self, n: int, channels, base, guess_rows=True) -> sp.csr_matrix:
         block = np.zeros((n, len(self.channels_)), dtype=np.float32)
