@@ -161,3 +161,53 @@ def test_user_rows_without_a_channel_are_fitted_with_the_guess(monkeypatch):
     assert fitted[-3:, -2:].sum(axis=1) == pytest.approx([1.0] * 3)  # guessed, not all zeros
     assert fitted[-3:, -2:].argmax(axis=1).tolist() == [0, 0, 0]  # inquiry
     assert vc.predict(no_channel)["intent"].tolist() == ["question"] * 3
+
+
+# Which intent a word signals depends on the channel, crosswise: no sum of a word's and a channel's weight fits.
+CROSSED = pd.DataFrame(
+    [{"text": f"{word}{tail}", "channel": ch, "intent": intent}
+     for tail in ("", "以上。", "よろしくです。", "メモ。", "共有まで。", "念のため。")
+     for word, ch, intent in (("研修の件です。", "inquiry", "question"), ("研修の件です。", "post", "report"),
+                              ("面談の件です。", "inquiry", "report"), ("面談の件です。", "post", "question"))])
+
+
+def test_interaction_features_let_a_word_mean_one_thing_per_channel():
+    texts, y, channels = CROSSED["text"], CROSSED[["intent"]], CROSSED["channel"].tolist()
+    tests = (["研修の件です。", "研修の件です。", "面談の件です。", "面談の件です。"], ["inquiry", "post", "inquiry", "post"])
+    crossed = SupervisedClassifier(rule_weight=0, cv=0, interaction_weight=1.0).fit(texts, y, channels=channels)
+    assert crossed.predict(*tests[:1], channels=tests[1])["intent"].tolist() == ["question", "report", "report",
+                                                                                  "question"]
+    additive = SupervisedClassifier(rule_weight=0, cv=0, interaction_weight=0.0).fit(texts, y, channels=channels)
+    assert additive.predict(*tests[:1], channels=tests[1])["intent"].tolist() != ["question", "report", "report",
+                                                                                   "question"]
+
+
+def test_interaction_copies_are_scaled_by_the_channel_weight_and_only_for_their_heads():
+    sup = SupervisedClassifier(rule_weight=0, cv=0, interaction_weight=0.5, channel_weight=2.0)
+    sup.fit(CROSSED["text"], CROSSED.assign(primary="other")[["intent", "primary"]],
+            channels=CROSSED["channel"].tolist())
+    Xf = sup.features_.transform(["研修の件です。"] * 3, channels=["inquiry", "post", None], guess_channels=False)
+    n_base = Xf.shape[1] - 2
+    intent = sup._for_field(Xf, "intent").toarray()
+    assert intent.shape[1] == Xf.shape[1] + 2 * n_base
+    base = Xf.toarray()[:, :n_base]
+    first, second = intent[:, Xf.shape[1]:Xf.shape[1] + n_base], intent[:, Xf.shape[1] + n_base:]
+    assert np.allclose(first[0], 0.5 * base[0]) and not second[0].any()  # inquiry: its copy only, weight 0.5
+    assert np.allclose(second[1], 0.5 * base[1]) and not first[1].any()
+    assert not first[2].any() and not second[2].any()  # no channel, no guess: no copy
+    assert sup._for_field(Xf, "primary").shape[1] == n_base  # primary sees neither the channel nor its copies
+
+
+def test_a_model_saved_before_interactions_loads_without_them(tmp_path):
+    vc = VoiceClassifier(MINI, embedder=None, use_default_examples=False).fit(LABELLED)
+    vc.supervised_.set_params(interaction_fields=())  # as heads fitted before interactions existed
+    vc.supervised_.fit(LABELLED["text"], LABELLED[["intent"]], channels=LABELLED["channel"].tolist())
+    vc.save(tmp_path / "old")
+    config_file = tmp_path / "old" / "config.json"
+    config = json.loads(config_file.read_text())
+    config["supervised_params"].pop("interaction_fields")
+    config["supervised_params"].pop("interaction_weight")
+    config_file.write_text(json.dumps(config, ensure_ascii=False))
+    old = VoiceClassifier.load(tmp_path / "old", profile=MINI)
+    frame = pd.DataFrame({"text": [SAME, SAME], "channel": ["inquiry", "post"]})
+    assert old.predict(frame)["intent"].tolist() == vc.predict(frame)["intent"].tolist() == ["question", "report"]
