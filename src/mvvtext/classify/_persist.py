@@ -126,8 +126,7 @@ def load_model(path, profile=None, embedder=None):
                          labelled_weight=config.get("labelled_weight", 1.0))
     vc.labelled_weight_ = float(config.get("labelled_weight_used", 1.0))
     vc._embedder_cache = None if backend is None else CachedEmbedder(backend)
-    params = {"interaction_fields": (), **config["supervised_params"]}  # none in models saved before them
-    sup = SupervisedClassifier(embedder=vc._embedder_cache, profile=prof, **params)
+    sup = SupervisedClassifier(embedder=vc._embedder_cache, profile=prof, **config["supervised_params"])
     features = TextFeatures(sup.word_weight, sup.char_weight, sup.embedding_weight, sup.rule_weight,
                             sup._rules(), sup.channel_weight)
     features.word_, features.char_ = state["word"], state["char"]

@@ -23,8 +23,6 @@ MULTI = ("topics", "values", "risks")
 SINGLE = ("primary", "intent")
 FIELDS = ("topics", "primary", "intent", "sentiment", "risks", "values")
 CHANNEL_FIELDS = ("intent", "values", "sentiment", "risks")
-# Heads that also see every feature times each channel's weight (see ``interaction_fields``).
-INTERACTION_FIELDS = ("intent",)
 # Per-field C where it differs from ``C``: values have few positives per code and overfit at C=4.
 FIELD_C = {"values": 2.0}
 _GRID = np.round(np.arange(0.10, 0.75, 0.025), 3)
@@ -139,16 +137,6 @@ class SupervisedClassifier(ClassifierMixin, BaseEstimator):
         sentiment and risks (what a text does depends on where it was
         written); topics and primary are read from the text alone, where
         the channel measured no gain.
-    interaction_fields : sequence of str
-        Heads (among ``channel_fields``) that also get one copy of the
-        other features per channel, each row's copy scaled by its channel's
-        weight in the block (1 for the given channel, the guessed
-        probability for a missing one, 0 for the profile's examples). A
-        linear head can then weigh a word differently by channel: 「ありがとう」
-        closes a desk inquiry politely but is the point of an SNS post.
-        By default intent only.
-    interaction_weight : float
-        Weight of those copies (0: none).
     cv : int
         Folds used to choose thresholds (0: fixed 0.5 / risks 0.35) and
         labelled-row weights.
@@ -181,8 +169,7 @@ class SupervisedClassifier(ClassifierMixin, BaseEstimator):
     def __init__(self, embedder=None, profile=None, C: float = 4.0, alpha: float = 3.0,
                  word_weight: float = 1.0, char_weight: float = 1.0, embedding_weight: float = 1.0,
                  rule_weight: float = 0.5, cv: int = 3, channel_weight: float = 1.0,
-                 channel_fields=CHANNEL_FIELDS, interaction_fields=INTERACTION_FIELDS,
-                 interaction_weight: float = 0.5, field_C=None, sentiment_blend: float = 0.5,
+                 channel_fields=CHANNEL_FIELDS, field_C=None, sentiment_blend: float = 0.5,
                  weight_search_fields=WEIGHT_SEARCH_FIELDS, weight_grid=WEIGHT_GRID,
                  risk_min_precision: float = RISK_MIN_PRECISION) -> None:
         self.embedder = embedder
@@ -196,8 +183,6 @@ class SupervisedClassifier(ClassifierMixin, BaseEstimator):
         self.cv = cv
         self.channel_weight = channel_weight
         self.channel_fields = channel_fields
-        self.interaction_fields = interaction_fields
-        self.interaction_weight = interaction_weight
         self.field_C = field_C
         self.sentiment_blend = sentiment_blend
         self.weight_search_fields = weight_search_fields
@@ -236,21 +221,11 @@ class SupervisedClassifier(ClassifierMixin, BaseEstimator):
         return float(overrides.get(field, self.C))
 
     def _for_field(self, Xf, field: str):
-        """The feature columns head ``field`` uses: all, all but the trailing channel block, or all + interactions."""
+        """The feature columns head ``field`` uses: all, or all but the trailing channel block."""
         n_channels = len(getattr(self.features_, "channels_", ()))
-        if not n_channels:
+        if not n_channels or field in tuple(getattr(self, "channel_fields", CHANNEL_FIELDS)):
             return Xf
-        if field not in tuple(getattr(self, "channel_fields", CHANNEL_FIELDS)):
-            return Xf[:, :Xf.shape[1] - n_channels]
-        weight = float(getattr(self, "interaction_weight", 0.0))  # models saved before interactions have none
-        if field not in tuple(getattr(self, "interaction_fields", ())) or weight <= 0:
-            return Xf
-        import scipy.sparse as sp
-
-        Xf = sp.csr_matrix(Xf)
-        base = Xf[:, :Xf.shape[1] - n_channels]
-        block = Xf[:, Xf.shape[1] - n_channels:].toarray() * (weight / self.features_.channel_weight)
-        return sp.hstack([Xf, *(sp.diags(block[:, j]) @ base for j in range(n_channels))], format="csr")
+        return Xf[:, :Xf.shape[1] - n_channels]
 
     def _check(self) -> None:
         if not hasattr(self, "heads_"):
