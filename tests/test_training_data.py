@@ -7,7 +7,7 @@ No training text may also appear in the dev evaluation data.
 
 A label field may be ``null``: the text is not labelled for that field and
 trains no head of it (``inquiry4`` / ``survey4`` / ``post4`` train topics and
-risks only, ``*5``, ``*6`` and ``*7`` the risk head only). Every line labels at least one field,
+risks only, ``*5`` to ``*8`` the risk head only). Every line labels at least one field,
 and ``primary`` and ``topics`` are both given or both null.
 """
 from __future__ import annotations
