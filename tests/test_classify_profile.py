@@ -1,11 +1,12 @@
 """Profile loading and validation."""
+import re
 from pathlib import Path
 
 import pytest
 import yaml
 
 from mvvtext.classify import load_profile
-from mvvtext.classify._profile import Profile
+from mvvtext.classify._profile import Profile, profile_from_dict
 from mvvtext.exceptions import ProfileError
 
 MINI = Path(__file__).parent / "data" / "mini_profile.yaml"
@@ -85,3 +86,93 @@ def test_missing_file_and_bad_yaml(tmp_path):
     bad.write_text("topics: [\n", encoding="utf-8")
     with pytest.raises(ProfileError, match="line"):
         load_profile(bad)
+
+
+# --------------------------------------------------------------------------- unknown keys
+
+DEFAULT = Path(__file__).resolve().parents[1] / "models" / "default_profile.yaml"
+
+
+@pytest.mark.parametrize("old, new, key, needle, suggestion", [
+    ("    rules: [給与, 給料,", "    rule: [給与, 給料,", "topics.pay.rule", "rule: [給与, 給料,", "rules"),
+    ('    patterns: ["眠れな"', '    pattern: ["眠れな"', "risks.health.pattern", 'pattern: ["眠れな"', "patterns"),
+    ("sentiment:\n", "sentimnet:\n", "sentimnet", "sentimnet:", "sentiment"),
+    ("thresholds:\n", "threshold:\n", "threshold", "threshold:", "thresholds"),
+])
+def test_unknown_key_is_rejected_with_suggestion(tmp_path, old, new, key, needle, suggestion):
+    path = _broken(tmp_path, old, new)
+    with pytest.raises(ProfileError) as err:
+        load_profile(path)
+    message = str(err.value)
+    assert str(path) in message and f"key '{key}'" in message
+    assert f"line {_line_of(path, needle)}," in message
+    assert f"unknown key '{key.rsplit('.', 1)[-1]}'" in message
+    assert f"did you mean '{suggestion}'?" in message
+    assert "allowed keys here are" in message and suggestion in message.split("allowed keys here are", 1)[1]
+
+
+@pytest.mark.parametrize("old, new, key, allowed", [
+    ("  challenge:\n    name: 挑戦\n", "  challenge:\n    nam: 挑戦\n", "values.challenge.nam",
+     "name, statement, behaviours, rules, examples"),
+    ("    description: 制度や手続き", "    descr: 制度や手続き", "intents.question.descr", None),
+    ("  negators:", "  negator:", "sentiment.negator", "positive, negative, negators, filler"),
+    ("  emerging_z: 2.0", "  emerging: 2.0", "thresholds.emerging", None),
+    ("stopwords:", "stop_words:", "stop_words", None),
+])
+def test_unknown_key_at_every_level(tmp_path, old, new, key, allowed):
+    path = _broken(tmp_path, old, new)
+    with pytest.raises(ProfileError, match=rf"key '{re.escape(key)}': unknown key") as err:
+        load_profile(path)
+    assert "did you mean" in str(err.value)
+    if allowed:
+        assert str(err.value).endswith(f"allowed keys here are {allowed}")
+
+
+def test_unknown_key_without_close_match_lists_allowed_keys(tmp_path):
+    path = _broken(tmp_path, "  other:\n    name: その他\n", "  other:\n    name: その他\n    colour: red\n")
+    with pytest.raises(ProfileError) as err:
+        load_profile(path)
+    message = str(err.value)
+    assert f"line {_line_of(path, 'colour: red')}, key 'topics.other.colour': unknown key 'colour'; " in message
+    assert "did you mean" not in message
+    assert message.endswith("allowed keys here are name, description, rules, examples, behaviours")
+
+
+def test_unknown_key_from_dict():
+    data = yaml.safe_load(MINI.read_text(encoding="utf-8"))
+    data["risks"]["legal"]["exclued"] = data["risks"]["legal"].pop("exclude")
+    with pytest.raises(ProfileError, match=r"key 'risks\.legal\.exclued'.*did you mean 'exclude'\?"):
+        profile_from_dict(data)
+
+
+def test_free_form_codes_are_not_schema_keys(tmp_path):
+    # user-defined label codes (even ones that look like schema keys) stay accepted
+    text = MINI.read_text(encoding="utf-8")
+    text = text.replace("  pay:\n", "  rules:\n", 1).replace("  legal:\n", "  patterns:\n", 1)
+    text = text.replace("  teamwork:\n", "  my_new_value:\n", 1)
+    path = tmp_path / "codes.yaml"
+    path.write_text(text, encoding="utf-8")
+    p = load_profile(path)
+    assert "rules" in p.topics and "patterns" in p.risks and "my_new_value" in p.values
+
+
+@pytest.mark.parametrize("path", [MINI, DEFAULT, None], ids=["mini", "default-file", "default"])
+def test_shipped_and_test_profiles_still_load(path):
+    p = load_profile(path)
+    assert p.topics and p.intents and p.risks and p.sentiment.positive and p.stopwords
+
+
+def test_shared_example_profile_keys_are_all_known(shared_dir):
+    # shared/spec/example_profile.yaml is only the company part (no topics/intents), so it
+    # does not load as a full profile; but none of its keys may be reported as unknown.
+    example = shared_dir / "spec" / "example_profile.yaml"
+    if not example.is_file():
+        pytest.skip("shared/spec/example_profile.yaml is not available")
+    with pytest.raises(ProfileError, match="required key 'topics' is missing") as err:
+        load_profile(example)
+    assert "unknown key" not in str(err.value)
+    data = yaml.safe_load(example.read_text(encoding="utf-8"))
+    mini = yaml.safe_load(MINI.read_text(encoding="utf-8"))
+    merged = {**mini, **data}  # the example's company, mission, vision and values + the mini taxonomy
+    p = profile_from_dict(merged)
+    assert set(p.values) == set(data["values"])

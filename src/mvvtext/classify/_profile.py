@@ -1,6 +1,7 @@
 """The company profile: YAML parsed into validated, frozen objects."""
 from __future__ import annotations
 
+import difflib
 import hashlib
 import json
 import re
@@ -17,6 +18,19 @@ from mvvtext.exceptions import ProfileError
 
 INTENTS = ("question", "complaint", "request", "praise", "report")
 _REPO_PROFILE = Path(__file__).resolve().parents[3] / "models" / "default_profile.yaml"
+
+# The fixed schema keys at each level of a profile (see docs/profile.md). Label codes
+# (the keys under values/topics/intents/risks) are free-form and are not listed here.
+_TOP_KEYS = ("schema_version", "company", "mission", "vision", "values", "topics", "intents",
+             "risks", "sentiment", "stopwords", "thresholds")
+_LABEL_KEYS = {
+    "values": ("name", "statement", "behaviours", "rules", "examples"),
+    "topics": ("name", "description", "rules", "examples", "behaviours"),
+    "intents": ("name", "description", "rules", "examples", "behaviours"),
+}
+_RISK_KEYS = ("name", "description", "patterns", "exclude", "examples")
+_SENTIMENT_KEYS = ("positive", "negative", "negators", "filler")
+_THRESHOLD_KEYS = ("min_people_figures", "min_people_quotes", "emerging_z")
 
 
 @dataclass(frozen=True)
@@ -182,6 +196,16 @@ def _mapping(doc: _Doc, data: Mapping, path: tuple, key: str, required: bool = T
     return value
 
 
+def _check_keys(doc: _Doc, data: Mapping, path: tuple, allowed: tuple[str, ...]) -> None:
+    """Reject the first key of ``data`` (in file order) that is not one of ``allowed``."""
+    for key in data:
+        if key in allowed:
+            continue
+        close = difflib.get_close_matches(key, allowed, n=1) or difflib.get_close_matches(key.lower(), allowed, n=1)
+        hint = f"did you mean '{close[0]}'? " if close else ""
+        raise doc.error(path + (key,), f"unknown key '{key}'; {hint}allowed keys here are {', '.join(allowed)}")
+
+
 def _rules(doc: _Doc, data: Mapping, path: tuple) -> tuple[str, ...]:
     from mvvtext.classify._rules import RuleSyntaxError, parse_rule
 
@@ -203,6 +227,7 @@ def _labels(doc: _Doc, section: str, *, value: bool = False) -> dict[str, Label]
             raise doc.error(path, "codes must be lower-case ASCII letters, digits and '_'")
         if not isinstance(body, dict):
             raise doc.error(path, f"must be a mapping with name/description, got {type(body).__name__}")
+        _check_keys(doc, body, path, _LABEL_KEYS[section])
         out[code] = Label(
             code=code,
             name=_str(doc, body, path, "name"),
@@ -228,6 +253,7 @@ def _build(doc: _Doc) -> Profile:
     data = doc.data
     if not isinstance(data, dict):
         raise doc.error((), "a profile must be a YAML mapping")
+    _check_keys(doc, data, (), _TOP_KEYS)
     version = data.get("schema_version", 1)
     if version != 1:
         raise doc.error(("schema_version",), f"unsupported schema_version {version!r} (this mvvtext reads 1)")
@@ -245,19 +271,19 @@ def _build(doc: _Doc) -> Profile:
         path = ("risks", code)
         if not isinstance(body, dict):
             raise doc.error(path, f"must be a mapping, got {type(body).__name__}")
+        _check_keys(doc, body, path, _RISK_KEYS)
         risks[code] = RiskDef(code=code, name=_str(doc, body, path, "name"),
                               description=_str(doc, body, path, "description", required=False),
                               patterns=_regexes(doc, body, path, "patterns"),
                               exclude=_regexes(doc, body, path, "exclude"),
                               examples=_strs(doc, body, path, "examples"))
     senti = _mapping(doc, data, (), "sentiment", required=False)
+    _check_keys(doc, senti, ("sentiment",), _SENTIMENT_KEYS)
     thresholds = _mapping(doc, data, (), "thresholds", required=False)
+    _check_keys(doc, thresholds, ("thresholds",), _THRESHOLD_KEYS)
     for key, kind in (("min_people_figures", int), ("min_people_quotes", int), ("emerging_z", (int, float))):
         if key in thresholds and (not isinstance(thresholds[key], kind) or isinstance(thresholds[key], bool)):
             raise doc.error(("thresholds", key), f"must be a number, got {thresholds[key]!r}")
-    unknown_th = sorted(set(thresholds) - {"min_people_figures", "min_people_quotes", "emerging_z"})
-    if unknown_th:
-        raise doc.error(("thresholds", unknown_th[0]), f"unknown threshold '{unknown_th[0]}'")
     return Profile(
         schema_version=1,
         company=_str(doc, data, (), "company", required=False),
@@ -268,7 +294,7 @@ def _build(doc: _Doc) -> Profile:
         intents=MappingProxyType(intents),
         risks=MappingProxyType(risks),
         sentiment=SentimentLexicon(**{k: _strs(doc, senti, ("sentiment",), k)
-                                      for k in ("positive", "negative", "negators", "filler")}),
+                                      for k in _SENTIMENT_KEYS}),
         stopwords=_strs(doc, data, (), "stopwords"),
         thresholds=Thresholds(**{k: thresholds[k] for k in thresholds}),
         source=doc.source,
