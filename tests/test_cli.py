@@ -76,3 +76,15 @@ def test_train_reports_the_labelled_weights(monkeypatch, tmp_path, capsys):
     out = capsys.readouterr().out
     assert f"labelled rows weighted {model.labelled_weight_:.3g} against" in out
     assert "intent: labelled-row weight chosen by cross-validation" in out and (tmp_path / "m").is_dir()
+
+
+def test_exit_codes_follow_the_readme():
+    from mvvtext.exceptions import (InputError, ModelMismatchError, ModelNotFoundError, ProfileError, StoreError,
+                                    exit_code)
+    from mvvtext.store._lock import StoreLockedError
+
+    assert exit_code(InputError("bad")) == 2 and exit_code(ProfileError("bad")) == 2
+    assert exit_code(FileNotFoundError("x")) == 2
+    assert exit_code(StoreLockedError("locked")) == 3 and exit_code(StoreError("corrupt")) == 1
+    assert exit_code(ModelMismatchError("other profile")) == 4 and exit_code(ModelNotFoundError("none")) == 4
+    assert exit_code(RuntimeError("bug")) == 1

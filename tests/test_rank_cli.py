@@ -68,3 +68,29 @@ def test_cli_rank_accepts_language(tmp_path, analysed_csv, capsys):
     assert rc == 0 and pd.read_csv(out)["explanation"].str.startswith("texts ").all()
     with pytest.raises(SystemExit):
         main(["rank", str(analysed_csv), "--text-col", "本文", "--language", "fr", "--out", str(out)])
+
+
+def test_run_rank_command_checks_person_and_outcome_columns_first(tmp_path, analysed_csv):
+    with pytest.raises(InputError, match="社員番号") as err:
+        run_rank_command(analysed_csv, text_col="本文", person_col="社員番号", out=tmp_path / "r.csv")
+    assert "--person-col" in str(err.value)
+    with pytest.raises(InputError, match="--outcome-col"):
+        run_rank_command(analysed_csv, text_col="本文", outcome_col="離職", out=tmp_path / "r.csv")
+
+
+def test_run_rank_command_passes_the_channel_column(tmp_path, monkeypatch):
+    import mvvtext.classify
+
+    raw = tmp_path / "raw.csv"
+    pd.DataFrame({"本文": ["給与の振込日を教えてください。", "同僚に助けてもらいました。"],
+                  "経路": ["inquiry", "post"]}).to_csv(raw, index=False)
+    seen = {}
+
+    def fake_analyze(voices, text="text", **kwargs):
+        seen["channel"] = voices["channel"].tolist()
+        return voices.assign(topics=[["pay"], ["relations"]], sentiment=0.0, intent="question",
+                             risks=[[], []], text_masked=voices["text"])
+
+    monkeypatch.setattr(mvvtext.classify, "analyze", fake_analyze)
+    run_rank_command(raw, text_col="本文", channel_col="経路", out=tmp_path / "r.csv", min_people_figures=1)
+    assert seen["channel"] == ["inquiry", "post"]

@@ -296,3 +296,13 @@ def test_explanation_is_japanese_by_default():
 def test_unknown_language_is_a_clear_error():
     with pytest.raises(InputError, match="language"):
         rank_issues(_outcome_frame(), language="fr")
+
+
+def test_named_person_column_must_exist_and_is_recorded(small):
+    with pytest.raises(InputError, match="社員番号"):
+        rank_issues(small, person="社員番号", outcome=None)
+    renamed = small.rename(columns={"person_id": "社員ID"})
+    r = rank_issues(renamed, person="社員ID", segments=["site"], outcome=None, min_people_figures=1)
+    assert r.attrs["person"] == "社員ID" and r.set_index("topic").loc["pay", "people"] == 2
+    anonymous = rank_issues(renamed, segments=["site"], outcome=None, min_people_figures=1)  # default absent
+    assert anonymous.attrs["person"] is None and anonymous.set_index("topic").loc["pay", "people"] == 3

@@ -87,3 +87,28 @@ def test_html_report_with_cs_portfolio(tmp_path, analysed):
     html = write_html_report(r, df, tmp_path / "cs.html").read_text("utf-8")
     assert "重要度 × 満足度" in html
     assert html.count("data:image/png;base64,") >= 5
+
+
+def test_reports_count_people_with_the_person_column_the_ranking_used(tmp_path, analysed, monkeypatch):
+    from mvvtext.rank import breakdown
+
+    renamed = analysed.rename(columns={"person_id": "社員ID"})
+    ranking = rank_issues(renamed, person="社員ID", segments=["site"])
+    path = write_xlsx_report(ranking, renamed, tmp_path / "r.xlsx")  # person and segments from ranking.attrs
+    people = breakdown(renamed, by="site", person="社員ID", measure="people")
+    texts = breakdown(renamed, by="site", measure="people")  # every text its own voice
+    sheet = pd.read_excel(path, sheet_name="by_site", index_col=0, nrows=len(people))
+    cell = ("pay", people.columns[0])
+    assert people.loc[cell] < texts.loc[cell]
+    assert sheet.loc[cell] == people.loc[cell]
+    import mvvtext.rank
+
+    seen = []
+
+    def spy(*args, **kwargs):
+        seen.append(kwargs.get("person"))
+        return breakdown(*args, **kwargs)
+
+    monkeypatch.setattr(mvvtext.rank, "breakdown", spy)
+    write_html_report(ranking, renamed, tmp_path / "r.html")
+    assert seen and set(seen) == {"社員ID"}

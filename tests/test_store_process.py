@@ -14,7 +14,8 @@ import pandas as pd
 import pytest
 
 from mvvtext.store import Store, StoreLockedError, score_into_store
-from mvvtext.store._cli import EXIT_LOCKED, cmd_score
+from mvvtext.exceptions import EXIT_LOCKED
+from mvvtext.store._cli import cmd_score
 from test_store_helpers import keyword_scorer, synthetic_week
 
 TESTS = Path(__file__).resolve().parent

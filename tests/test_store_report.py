@@ -9,7 +9,8 @@ import pytest
 
 from mvvtext.exceptions import InputError
 from mvvtext.store import Store, score_into_store, weekly_report, write_alerts
-from mvvtext.store._cli import EXIT_BAD_INPUT, EXIT_ERROR, EXIT_OK, add_store_commands, cmd_report, cmd_score
+from mvvtext.exceptions import EXIT_ERROR, EXIT_INPUT, EXIT_MODEL, EXIT_OK
+from mvvtext.store._cli import add_store_commands, cmd_report, cmd_score
 from test_store_helpers import keyword_scorer, synthetic_week
 
 SPIKE = "残業が多すぎて眠れない日が続き辞めたいです"
@@ -119,14 +120,14 @@ def test_cli_report_and_exit_codes(history, tmp_path, capsys):
     assert cmd_report(args) == EXIT_ERROR
     assert "no store" in capsys.readouterr().err
     args = _parse(["report", "--store", str(history.path), "--period", "W47", "--out", str(out)])
-    assert cmd_report(args) == EXIT_BAD_INPUT
+    assert cmd_report(args) == EXIT_INPUT
 
 
 def test_cli_score_bad_input_and_empty_export(tmp_path, capsys):
     export = tmp_path / "week.csv"
     synthetic_week("2026-11-16", 5, seed=1).rename(columns={"text": "本文"}).to_csv(export, index=False)
     args = _parse(["score", str(export), "--store", str(tmp_path / "s.duckdb")])
-    assert cmd_score(args) == EXIT_BAD_INPUT
+    assert cmd_score(args) == EXIT_INPUT
     err = capsys.readouterr().err
     assert "--text-col" in err and "本文" in err
     empty = tmp_path / "empty.csv"
@@ -149,9 +150,9 @@ def test_ranking_layer_section_over_week_and_baseline(history):
     assert ranked["topic"].iloc[0] == "workload" and bool(ranked["emerging"].iloc[0])
 
 
-def test_cli_rescore_with_missing_model_is_an_error(history, tmp_path, capsys):
+def test_cli_rescore_with_missing_model_is_a_model_error(history, tmp_path, capsys):
     args = _parse(["rescore", "--store", str(history.path), "--model", str(tmp_path / "no-such-model")])
-    assert args.func(args) == EXIT_ERROR
+    assert args.func(args) == EXIT_MODEL
     assert "no-such-model" in capsys.readouterr().err
     assert set(history.predictions()["model_version"]) == {"kw-1"}
 

@@ -1,8 +1,8 @@
 """The ``mvvtext`` command line: a thin layer over the library.
 
 Exit codes: 0 success, 1 unexpected error, 2 bad input or usage, 3 store locked,
-4 missing model or optional dependency. Errors print one clear line without a
-traceback unless ``--debug`` is given.
+4 model or profile mismatch, missing model or optional dependency. Errors print
+one clear line without a traceback unless ``--debug`` is given.
 """
 from __future__ import annotations
 
@@ -12,9 +12,7 @@ import sys
 from typing import Callable, Sequence
 
 from mvvtext._version import __version__
-from mvvtext.exceptions import InputError, ModelNotFoundError, MvvtextError, ProfileError, StoreError
-
-EXIT_OK, EXIT_ERROR, EXIT_INPUT, EXIT_LOCKED, EXIT_MODEL = 0, 1, 2, 3, 4
+from mvvtext.exceptions import EXIT_ERROR, EXIT_INPUT, EXIT_OK, MvvtextError, exit_code
 
 COMMANDS: dict[str, tuple[Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace], int]]] = {}
 
@@ -205,7 +203,8 @@ def _rank_args(p: argparse.ArgumentParser) -> Callable[[argparse.Namespace], int
 
         ranking = run_rank_command(
             args.input, text_col=args.text_col, time_col=args.time_col, person_col=args.person_col,
-            segment_cols=args.segment_col, outcome_col=args.outcome_col, id_col=args.id_col, period=args.period,
+            segment_cols=args.segment_col, outcome_col=args.outcome_col, id_col=args.id_col,
+            channel_col=args.channel_col, period=args.period,
             out=args.out, html=args.html, xlsx=args.xlsx, analyzed_out=args.analyzed_out,
             min_people_figures=args.min_people, min_people_quotes=args.min_people_quotes, language=args.language,
             analyze_kwargs={"profile": args.profile, "model": args.model, "verbose": _verbose(args),
@@ -273,22 +272,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as e:  # noqa: BLE001 - the CLI turns every error into one line
         if args.debug:
             raise
-        code = _exit_code(e)
+        code = exit_code(e)
         kind = "error" if isinstance(e, MvvtextError) else f"unexpected error ({type(e).__name__})"
         print(f"mvvtext {args.command}: {kind}: {e}", file=sys.stderr)
         if code == EXIT_ERROR:
             print("Run again with --debug for the traceback.", file=sys.stderr)
         return code
-
-
-def _exit_code(e: BaseException) -> int:
-    if isinstance(e, StoreError) and "locked" in str(e):
-        return EXIT_LOCKED
-    if isinstance(e, ModelNotFoundError):
-        return EXIT_MODEL
-    if isinstance(e, (InputError, ProfileError, MvvtextError, FileNotFoundError)):
-        return EXIT_INPUT
-    return EXIT_ERROR
 
 
 if __name__ == "__main__":  # pragma: no cover

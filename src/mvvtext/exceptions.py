@@ -70,6 +70,22 @@ class StoreError(MvvtextError):
     """The history store is locked, corrupt or inconsistent."""
 
 
+EXIT_OK, EXIT_ERROR, EXIT_INPUT, EXIT_LOCKED, EXIT_MODEL = 0, 1, 2, 3, 4
+"""The command line's exit codes: ok, unexpected error, bad input or usage, store
+locked, model or profile mismatch (or a missing model / optional dependency)."""
+
+
+def exit_code(error: BaseException) -> int:
+    """The exit code of the command line for an error (see :data:`EXIT_OK` …)."""
+    if isinstance(error, StoreError):
+        return EXIT_LOCKED if type(error).__name__ == "StoreLockedError" else EXIT_ERROR
+    if isinstance(error, (ModelNotFoundError, ModelMismatchError)):
+        return EXIT_MODEL
+    if isinstance(error, (MvvtextError, FileNotFoundError)):
+        return EXIT_INPUT
+    return EXIT_ERROR
+
+
 def optional_import(module: str, extra: str, purpose: str) -> Any:
     """Import an optional dependency or raise a helpful ModelNotFoundError.
 

@@ -160,7 +160,11 @@ def _prf(gold: list[set], pred: list[set], labels: list[str]) -> pd.DataFrame:
         rec = tp / (tp + fn) if tp + fn else 0.0
         f1 = 2 * tp / (2 * tp + fp + fn) if tp else 0.0
         rows.append({"label": label, "precision": prec, "recall": rec, "f1": f1, "support": tp + fn})
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=["label", "precision", "recall", "f1", "support"])
+
+
+def _unlabelled(v) -> bool:
+    return v is None or (isinstance(v, float) and np.isnan(v))
 
 
 def _as_set(v) -> set:
@@ -177,7 +181,9 @@ def evaluate(labelled, model=None, profile=None, *, embedder="auto", predictions
     -------
     dict
         ``fields``: field -> DataFrame of per-label precision / recall / F1 /
-        support; ``summary``: field -> {macro_f1, micro_f1 or accuracy, ...};
+        support; ``summary``: field -> {macro_f1, micro_f1 or accuracy, ..., n};
+        a row whose gold field is null (not labelled for it) is left out of that
+        field, and a field no row labels is left out;
         ``confusion``: primary / intent -> confusion matrix DataFrame (rows gold,
         columns predicted); ``sentiment_spearman``; ``n``.
     """
@@ -189,20 +195,25 @@ def evaluate(labelled, model=None, profile=None, *, embedder="auto", predictions
     for field in ("primary", "intent", "topics", "values", "risks"):
         if field not in data.columns:
             continue
-        gold = [_as_set(v) for v in data[field]]
-        pred = [_as_set(v) for v in predictions[field]]
+        keep = [i for i, v in enumerate(data[field]) if not _unlabelled(v)]  # null: not labelled for it
+        if not keep:
+            continue
+        gold = [_as_set(data[field].iat[i]) for i in keep]
+        pred = [_as_set(predictions[field].iat[i]) for i in keep]
         labels = sorted(set().union(*gold) | set().union(*pred))
         table = _prf(gold, pred, labels)
         present = table[table["support"] > 0]
         tp = sum(len(g & p) for g, p in zip(gold, pred))
         n_pred, n_gold = sum(map(len, pred)), sum(map(len, gold))
-        summary = {"macro_f1": float(present["f1"].mean()) if len(present) else 0.0,
+        summary = {"macro_f1": float(present["f1"].mean()) if len(present) else float("nan"),
                    "micro_f1": 2 * tp / (n_pred + n_gold) if n_pred + n_gold else 0.0,
                    "precision": tp / n_pred if n_pred else 0.0, "recall": tp / n_gold if n_gold else 0.0}
         if field in ("primary", "intent"):
             summary["accuracy"] = float(np.mean([g == p for g, p in zip(gold, pred)]))
-            result["confusion"][field] = pd.crosstab(pd.Series(data[field].astype(str), name="gold"),
-                                                     pd.Series(predictions[field].astype(str), name="predicted"))
+            result["confusion"][field] = pd.crosstab(
+                pd.Series(data[field].iloc[keep].astype(str).to_numpy(), name="gold"),
+                pd.Series(predictions[field].iloc[keep].astype(str).to_numpy(), name="predicted"))
+        summary["n"] = len(keep)
         result["fields"][field] = table
         result["summary"][field] = summary
     if "sentiment" in data.columns:
@@ -217,7 +228,7 @@ def format_evaluation(result: dict) -> str:
     for field, s in result["summary"].items():
         extra = f"  accuracy {s['accuracy']:.3f}" if "accuracy" in s else f"  micro-F1 {s['micro_f1']:.3f}"
         lines.append(f"{field:<8} macro-F1 {s['macro_f1']:.3f}{extra}  precision {s['precision']:.3f}"
-                     f"  recall {s['recall']:.3f}")
+                     f"  recall {s['recall']:.3f}  (n={s['n']})")
     if "sentiment_spearman" in result:
         lines.append(f"sentiment Spearman {result['sentiment_spearman']:.3f}")
     for field, table in result["fields"].items():

@@ -8,6 +8,8 @@ from typing import Sequence
 
 import pandas as pd
 
+from mvvtext.exceptions import InputError
+
 logger = logging.getLogger(__name__)
 
 
@@ -20,6 +22,7 @@ def run_rank_command(
     segment_cols: Sequence[str] = (),
     outcome_col: str | None = None,
     id_col: str | None = None,
+    channel_col: str | None = None,
     period: str = "W",
     out: str | Path = "ranking.csv",
     html: str | Path | None = None,
@@ -37,8 +40,11 @@ def run_rank_command(
     input : path
         CSV/TSV/xlsx/JSONL/Parquet of raw voices, read with :func:`mvvtext.io.read_voices`.
         If it already holds a ``topics`` column (an analysed file), analysis is skipped.
-    text_col, time_col, person_col, segment_cols, outcome_col, id_col
-        Column names in the input file.
+    text_col, time_col, person_col, segment_cols, outcome_col, id_col, channel_col
+        Column names in the input file (the channel, inquiry / survey / post, is a
+        feature of the classifier; without it the channel is guessed). A named
+        person or outcome column that is absent raises
+        :class:`~mvvtext.exceptions.InputError` before any text is classified.
     period : str
         Trend period (``W``/``M``).
     out : path
@@ -65,8 +71,14 @@ def run_rank_command(
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
     segs = list(segment_cols)
-    voices = read_voices(input, text=text_col, id=id_col, timestamp=time_col, segments=segs)
+    voices = read_voices(input, text=text_col, id=id_col, channel=channel_col, timestamp=time_col,
+                         segments=segs)
     timings["read"] = time.perf_counter() - t0
+    for what, col in (("person", person_col), ("outcome", outcome_col)):
+        if col is not None and col not in voices.columns:
+            raise InputError(f"{input}: the {what} column '{col}' is not in the file (columns: "
+                             f"{', '.join(map(str, voices.columns))}). Check the --{what}-col name.",
+                             path=input, column=col)
     if "topics" in voices.columns:
         from mvvtext.rank._prepare import list_column
 

@@ -150,8 +150,9 @@ def rank_issues(
         Timestamp column for the trend. Missing or empty: ranked without trend,
         with a logged warning and a note in ``result.attrs["notes"]``.
     person : str or None
-        Person id column; one person writing ten times is one voice. Missing:
-        every text counts as its own voice.
+        Person id column; one person writing ten times is one voice. None, or the
+        default ``person_id`` when absent: every text counts as its own voice. A
+        named column that is absent raises :class:`~mvvtext.exceptions.InputError`.
     segments : list of str, optional
         Segment columns for breadth (``segments_raising_<col>``). Default: those of
         ``site``, ``department``, ``tenure_band`` present in the frame.
@@ -224,6 +225,11 @@ def rank_issues(
         if not isinstance(val, (int, np.integer)) or val < 1:
             raise InputError(f"The {name!r} parameter of rank_issues must be an integer >= 1. Got {val!r} instead.")
     if person is not None and person not in analyzed.columns:
+        if person != "person_id":
+            raise InputError(f"The person column '{person}' is not in the analysed frame "
+                             f"(columns: {', '.join(map(str, analyzed.columns))}). Name the person id "
+                             "column, or pass person=None to count every text as its own voice.",
+                             column=person)
         logger.info("person column %r not found: every text counted as its own voice", person)
         person = None
     if segments is None:
@@ -269,7 +275,7 @@ def rank_issues(
     for n in notes:
         logger.info(n)
     r.attrs = {"notes": list(notes), "weights": used, "n_texts": p.n_rows, "n_people": p.n_people,
-               "segments": segments, "time": time if p.period is not None else None, "period": period,
+               "segments": segments, "person": person, "time": time if p.period is not None else None, "period": period,
                "periods": [str(x) for x in p.periods], "outcome": outcome if "outcome_p" in r else None,
                "min_people_figures": min_people_figures, "min_people_quotes": min_people_quotes,
                "topic_field": topic_field}

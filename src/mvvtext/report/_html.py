@@ -48,8 +48,8 @@ def write_html_report(
     path: str | Path,
     *,
     title: str = "従業員の声 課題ランキング",
-    time: str | None = "timestamp",
-    person: str | None = "person_id",
+    time: str | None = None,
+    person: str | None = None,
     segments: Sequence[str] | None = None,
     period: str | None = None,
     top: int = 15,
@@ -90,6 +90,8 @@ def write_html_report(
     segments = list(segments if segments is not None else attrs.get("segments", []))
     topic_field = attrs.get("topic_field", "topics")
     k = int(attrs.get("min_people_figures", 5))
+    time = time if time is not None else attrs.get("time", "timestamp")
+    person = person if person is not None else attrs.get("person", "person_id")
     person = person if person is not None and person in analyzed.columns else None
     labels = dict(zip(ranking["topic"], ranking.get("label", ranking["topic"])))
     order = [t for t in ranking["topic"]]

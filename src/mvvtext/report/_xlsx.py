@@ -24,8 +24,8 @@ def write_xlsx_report(
     analyzed: pd.DataFrame,
     path: str | Path,
     *,
-    time: str | None = "timestamp",
-    person: str | None = "person_id",
+    time: str | None = None,
+    person: str | None = None,
     segments: Sequence[str] | None = None,
     period: str | None = None,
     quotes_per_topic: int = 3,
@@ -37,6 +37,17 @@ def write_xlsx_report(
     cells empty and listed in a ``suppressed`` block below), ``by_period`` (texts
     per topic × period) and ``quotes`` (up to ``quotes_per_topic`` typical and
     severe masked quotes per topic, under the same quoting thresholds).
+
+    Parameters
+    ----------
+    ranking, analyzed : DataFrame
+        The output of ``rank_issues`` and the analysed frame it ranked.
+    path : path
+        Where to write the ``.xlsx`` file; parent folders are created.
+    time, person, segments, period
+        As given to ``rank_issues``; default to what ``ranking.attrs`` recorded.
+    quotes_per_topic : int
+        Quotes of each kind per topic in the ``quotes`` sheet.
 
     Returns
     -------
@@ -52,6 +63,8 @@ def write_xlsx_report(
     kq = int(attrs.get("min_people_quotes", 10))
     topic_field = attrs.get("topic_field", "topics")
     segments = list(segments if segments is not None else attrs.get("segments", []))
+    time = time if time is not None else attrs.get("time", "timestamp")
+    person = person if person is not None else attrs.get("person", "person_id")
     person = person if person is not None and person in analyzed.columns else None
     out = Path(path)
     out.parent.mkdir(parents=True, exist_ok=True)

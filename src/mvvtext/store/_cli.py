@@ -3,7 +3,7 @@
 The console script (``mvvtext.cli``) registers the sub-commands with
 :func:`add_store_commands` (or its own parser with the same option names) and
 calls these functions, which return exit codes: 0 ok, 1 error, 2 bad input,
-3 store locked. They print one summary line to stdout and errors to stderr, and
+3 store locked, 4 model or profile mismatch. They print one summary line to stdout and errors to stderr, and
 show a progress bar only on a terminal, so they run unattended under cron.
 """
 from __future__ import annotations
@@ -12,9 +12,7 @@ import argparse
 import sys
 from typing import Any, Callable
 
-from mvvtext.exceptions import InputError, MvvtextError
-
-EXIT_OK, EXIT_ERROR, EXIT_BAD_INPUT, EXIT_LOCKED = 0, 1, 2, 3
+from mvvtext.exceptions import EXIT_ERROR, EXIT_INPUT, EXIT_OK, MvvtextError, exit_code
 
 
 def _segments(args: argparse.Namespace) -> list[str]:
@@ -25,19 +23,13 @@ def _segments(args: argparse.Namespace) -> list[str]:
 
 
 def _run(fn: Callable[[], Any]) -> int:
-    from mvvtext.store._lock import StoreLockedError
-
     try:
         fn()
-    except StoreLockedError as e:
-        print(f"mvvtext: {e}", file=sys.stderr)
-        return EXIT_LOCKED
-    except InputError as e:
-        print(f"mvvtext: bad input: {e}", file=sys.stderr)
-        return EXIT_BAD_INPUT
     except (MvvtextError, OSError) as e:
-        print(f"mvvtext: error: {e}", file=sys.stderr)
-        return EXIT_ERROR
+        code = exit_code(e)
+        kind = {EXIT_INPUT: "bad input: ", EXIT_ERROR: "error: "}.get(code, "")
+        print(f"mvvtext: {kind}{e}", file=sys.stderr)
+        return code
     return EXIT_OK
 
 
