@@ -57,6 +57,10 @@ def _analyze_args(p: argparse.ArgumentParser) -> Callable[[argparse.Namespace], 
     p.add_argument("--n-jobs", type=int, default=None, help="worker processes (-1: all cores)")
 
     def run(args: argparse.Namespace) -> int:
+        if args.out:  # a bad --out suffix or folder fails now, not after the whole analysis
+            from mvvtext.io import check_output
+
+            check_output(args.out)
         voices = _read(args)
         from mvvtext.classify import analyze
         from mvvtext.io import write_table

@@ -5,6 +5,7 @@ import io
 import json
 import logging
 import re
+import zipfile
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -52,11 +53,16 @@ def decode_bytes(raw: bytes, path: str = "<bytes>") -> tuple[str, str]:
             ) from sjis_error
 
 
-def _read_delimited(path: Path, sep: str) -> pd.DataFrame:
-    text, encoding = decode_bytes(path.read_bytes(), str(path))
-    logger.info("%s: decoded as %s", path, encoding)
+def _parse_delimited(text: str, sep: str, path: Path) -> pd.DataFrame:
     try:
-        df = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, na_values=[""])
+        return pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, na_values=[""])
+    except pd.errors.EmptyDataError as e:
+        # __cause__ stays EmptyDataError: ``mvvtext score`` treats such a file as "nothing to score"
+        raise InputError(
+            f"{path}: the file is empty: no header row and no data. Export it again with a header row "
+            "(the column names) on the first line.",
+            path=str(path),
+        ) from e
     except pd.errors.ParserError as e:
         line = re.search(r"line (\d+)", str(e))
         where = f"line {line.group(1)}" if line else "a line"
@@ -66,6 +72,12 @@ def _read_delimited(path: Path, sep: str) -> pd.DataFrame:
             "(an unclosed quote often breaks the line before it).",
             path=str(path),
         ) from e
+
+
+def _read_delimited(path: Path, sep: str) -> pd.DataFrame:
+    text, encoding = decode_bytes(path.read_bytes(), str(path))
+    logger.info("%s: decoded as %s", path, encoding)
+    df = _parse_delimited(text, sep, path)
     df.attrs["mvvtext_encoding"] = encoding
     return df
 
@@ -143,16 +155,33 @@ def read_table(path: str | Path, *, sheet: str | int = 0) -> pd.DataFrame:
 
             raw = gzip.decompress(path.read_bytes())
             text, _ = decode_bytes(raw, str(path))
-            return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_values=[""])
+            return _parse_delimited(text, ",", path)
         return _read_delimited(path, ",")
     if suffix == ".tsv":
         return _read_delimited(path, "\t")
     if suffix in (".jsonl", ".ndjson", ".json"):
         return _read_jsonl(path)
     if suffix in (".xlsx", ".xlsm"):
-        return _read_excel(path, sheet)
+        if path.stat().st_size == 0:
+            raise InputError(f"{path}: the file is empty (0 bytes), not an Excel workbook. Save it again "
+                             "from Excel as .xlsx.", path=str(path))
+        try:
+            return _read_excel(path, sheet)
+        except (KeyError, IndexError) as e:
+            raise InputError(f"{path}: no sheet {sheet!r} in the workbook. Name an existing sheet "
+                             "(sheet=... in Python).", path=str(path)) from e
+        except (zipfile.BadZipFile, OSError, ValueError) as e:
+            if isinstance(e, InputError):
+                raise
+            raise InputError(f"{path}: cannot read the file as an Excel workbook ({type(e).__name__}: {e}). "
+                             "Open it in Excel and save it again as .xlsx (or export a CSV).",
+                             path=str(path)) from e
     if suffix == ".parquet":
-        return pd.read_parquet(path)
+        try:
+            return pd.read_parquet(path)
+        except (OSError, ValueError) as e:  # pyarrow.ArrowInvalid derives from ValueError
+            raise InputError(f"{path}: cannot read the file as Parquet ({type(e).__name__}: {e}). "
+                             "Write it again, or export a CSV.", path=str(path)) from e
     raise InputError(
         f"{path}: unsupported file type '{path.suffix}'. Use .csv, .tsv, .jsonl, .xlsx or .parquet.",
         path=str(path),

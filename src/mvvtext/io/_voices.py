@@ -5,6 +5,7 @@ import re
 from pathlib import Path
 from typing import Sequence
 
+import numpy as np
 import pandas as pd
 
 from mvvtext.exceptions import InputError
@@ -18,12 +19,25 @@ def _where(path: str | None) -> str:
 
 
 def _row_label(df: pd.DataFrame, pos: int, path: str | None) -> str:
-    """Name a row for a message: 1-based data row, plus the file line for CSV-like files."""
-    if path and Path(path).suffix.lower() in (".csv", ".tsv"):
-        return f"row {pos + 1} (line {pos + 2})"
-    if path and Path(path).suffix.lower() in (".xlsx", ".xlsm"):
-        return f"row {pos + 1} (Excel row {pos + 2})"
-    return f"row {pos + 1} (index {df.index[pos]!r})"
+    """Name a row for a message: 1-based data row, plus the file line for CSV-like files.
+
+    When the frame was read from ``path`` and later filtered (``mvvtext score``
+    drops repeated rows), an integer index label is the row's 0-based position
+    in the file, so it is used instead of the position in the frame.
+    """
+    suffix = Path(path).suffix.lower() if path else ""
+    if suffix in (".csv", ".tsv", ".txt", ".xlsx", ".xlsm"):
+        label = _plain(df.index[pos])
+        n = int(label) if isinstance(label, (int, np.integer)) and not isinstance(label, bool) else pos
+        if suffix in (".xlsx", ".xlsm"):
+            return f"row {n + 1} (Excel row {n + 2})"
+        return f"row {n + 1} (line {n + 2})"
+    return f"row {pos + 1} (index {_plain(df.index[pos])!r})"
+
+
+def _plain(label):
+    """A numpy scalar index label as the Python value (``1``, not ``np.int64(1)``) for messages."""
+    return label.item() if isinstance(label, np.generic) else label
 
 
 def _require_column(df: pd.DataFrame, name: str, role: str, path: str | None, option: str) -> None:
@@ -59,13 +73,40 @@ def _clean_text(df: pd.DataFrame, col: str, path: str | None) -> tuple[pd.Series
     return text.astype(object), missing
 
 
+_DATA_TZ = "Asia/Tokyo"
+
+
+def _to_data_time(ts: pd.Timestamp) -> pd.Timestamp:
+    """An aware time as Japan wall-clock time without zone; a naive one as it is."""
+    if ts is pd.NaT or ts.tzinfo is None:
+        return ts
+    return ts.tz_convert(_DATA_TZ).tz_localize(None)
+
+
+def _parse_mixed_zones(as_text: pd.Series) -> pd.Series:
+    """Parse values one by one when some carry a UTC offset and others do not (or differ)."""
+    parsed = {}
+    for value in as_text.dropna().unique():
+        ts = pd.to_datetime(value, errors="coerce", format="mixed")
+        parsed[value] = _to_data_time(ts)
+    values = [pd.NaT if v is None or (isinstance(v, float) and v != v) else parsed[v] for v in as_text]
+    return pd.Series(pd.to_datetime(values), index=as_text.index, name=as_text.name)
+
+
 def _parse_timestamps(df: pd.DataFrame, col: str, path: str | None) -> pd.Series:
     raw = df[col]
     if pd.api.types.is_datetime64_any_dtype(raw):
+        if getattr(raw.dt, "tz", None) is not None:
+            return raw.dt.tz_convert(_DATA_TZ).dt.tz_localize(None).astype("datetime64[ns]")
         return raw
-    as_text = raw.map(lambda v: None if v is None or (isinstance(v, float) and v != v) or str(v).strip() == ""
-                      else _JA_DATE.sub(r"\1-\2-\3", str(v)))
-    parsed = pd.to_datetime(as_text, errors="coerce", format="mixed")
+    as_text = raw.map(lambda v: None if v is None or (isinstance(v, float) and v != v) or v is pd.NaT
+                      or str(v).strip() == "" else _JA_DATE.sub(r"\1-\2-\3", str(v).strip()))
+    try:
+        parsed = pd.to_datetime(as_text, errors="coerce", format="mixed")
+    except (ValueError, TypeError):  # "Mixed timezones detected": offsets in some values only, or different ones
+        parsed = _parse_mixed_zones(as_text)
+    if not pd.api.types.is_datetime64_any_dtype(parsed):
+        parsed = _parse_mixed_zones(as_text)
     bad = parsed.isna() & as_text.notna()
     if bad.any():
         positions = [i for i, b in enumerate(bad.to_numpy()) if b]
@@ -79,7 +120,7 @@ def _parse_timestamps(df: pd.DataFrame, col: str, path: str | None) -> pd.Series
             failure_cases=[{"index": df.index[i], "value": raw.iloc[i]} for i in positions],
         )
     if getattr(parsed.dt, "tz", None) is not None:
-        parsed = parsed.dt.tz_convert("Asia/Tokyo").dt.tz_localize(None)
+        parsed = parsed.dt.tz_convert(_DATA_TZ).dt.tz_localize(None)
     return parsed.astype("datetime64[ns]")
 
 
@@ -117,6 +158,7 @@ def read_voices(
     segments: Sequence[str] | None = None,
     *,
     sheet: str | int = 0,
+    source_name: str | Path | None = None,
 ) -> pd.DataFrame:
     """Read and validate employee voices.
 
@@ -132,11 +174,22 @@ def read_voices(
     channel : str, optional
         Column holding the channel (inquiry / survey / post).
     timestamp : str, optional
-        Column holding the time each text was written; parsed to datetime.
+        Column holding the time each text was written; parsed to a zone-less
+        ``datetime64[ns]`` column of Japan wall-clock time. A value without a UTC
+        offset (``2026-10-02 10:00``, ``2026年10月2日``) is taken as the local time
+        of the data and kept as written. A value with an offset or ``Z``
+        (``2026-10-01T09:00:00+09:00``, ``2026-10-01T00:00:00Z``) is converted to
+        Asia/Tokyo time and the offset dropped, so ``...T00:00:00Z`` becomes
+        ``09:00``. Both kinds may be mixed in one column. A tz-aware datetime
+        column of a DataFrame or Parquet file is converted the same way.
     segments : list of str, optional
         Columns used for breakdowns (site, department, tenure band …); must exist.
     sheet : str or int
         Excel sheet to read.
+    source_name : str or path, optional
+        When ``source`` is a DataFrame read from a file, that file's name: error
+        messages then name it, and for CSV/TSV/Excel they name rows by file line
+        (an integer index label is taken as the row's 0-based position in the file).
 
     Returns
     -------
@@ -153,12 +206,19 @@ def read_voices(
     path: str | None = None
     if isinstance(source, pd.DataFrame):
         df = source.copy()
+        path = None if source_name is None else str(source_name)
     elif isinstance(source, (str, Path)):
         path = str(source)
         df = read_table(source, sheet=sheet)
     else:
         raise InputError(f"read_voices expects a file path or a DataFrame, got {type(source).__name__}.")
     df.columns = [str(c) for c in df.columns]
+    if not len(df.columns):
+        raise InputError(
+            f"{_where(path)}the table has no columns: the file is empty or has no header row. "
+            "Export it again with a header row (the column names) on the first line.",
+            path=path,
+        )
 
     _require_column(df, text, "text", path, "text")
     for name, role in ((id, "id"), (channel, "channel"), (timestamp, "timestamp")):

@@ -55,6 +55,10 @@ def _read_raw(source: str | Path | pd.DataFrame, sheet: str | int) -> tuple[pd.D
         return read_table(path, sheet=sheet), str(path), digest
     except pd.errors.EmptyDataError:
         return pd.DataFrame(), str(path), digest
+    except InputError as e:  # read_table's "the file is empty" error: nothing to score, not a failure
+        if isinstance(e.__cause__, pd.errors.EmptyDataError):
+            return pd.DataFrame(), str(path), digest
+        raise
 
 
 def load_input(source: str | Path | pd.DataFrame, *, store: object, text: str = "text", id: str | None = None,
@@ -120,6 +124,8 @@ def load_input(source: str | Path | pd.DataFrame, *, store: object, text: str = 
     if n_duplicates:
         logger.info("%s%d duplicated row(s) stored once", f"{path}: " if path else "", n_duplicates)
         raw = raw.loc[~dup]
-    voices = read_voices(raw, text=text, id=id, channel=channel, timestamp=timestamp, segments=segments)
+    # source_name: messages name the file and its line; raw keeps the file's row positions as index
+    voices = read_voices(raw, text=text, id=id, channel=channel, timestamp=timestamp, segments=segments,
+                         source_name=path)
     voices.attrs["mvvtext_source"] = path
     return LoadedInput(voices, n_input, n_duplicates, path, digest, list(raw.columns), segments, id is not None)
