@@ -202,3 +202,13 @@ def test_read_voices_source_name_for_frames():
     assert msg.startswith("week.csv: ") and "row 1 (line 2)" in msg and "row 4 (line 5)" in msg
     with pytest.raises(InputError, match=r"row 1 \(index 0\)"):  # without a name: index labels
         read_voices(df, id="id")
+
+
+def test_xlsx_cells_starting_with_equals_stay_text(tmp_path):
+    import openpyxl
+
+    df = pd.DataFrame({"text": ["=== 件名 ===", '=HYPERLINK("http://example.com")', "普通の文"]})
+    path = write_table(df, tmp_path / "x.xlsx")
+    cells = list(openpyxl.load_workbook(path).active["A"])[1:]
+    assert [c.data_type for c in cells] == ["s", "s", "s"]
+    assert pd.read_excel(path)["text"].tolist() == df["text"].tolist()

@@ -1,11 +1,13 @@
 """Write analysed frames to JSONL, CSV, Parquet or Excel."""
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import secrets
 import tempfile
 from pathlib import Path
+from typing import Iterator
 
 import numpy as np
 import pandas as pd
@@ -120,6 +122,24 @@ def _excel_ready(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+@contextlib.contextmanager
+def excel_writer(path: str | Path) -> Iterator[pd.ExcelWriter]:
+    """A ``pd.ExcelWriter`` (openpyxl) whose cells are all written as values.
+
+    openpyxl stores a string starting with ``=`` as a formula, so a text such as
+    ``=== 件名 ===`` or ``=HYPERLINK(...)`` would show as a broken (or live)
+    formula in Excel and read back empty. On closing, every formula cell of
+    every sheet is turned back into the text it was given.
+    """
+    with pd.ExcelWriter(path, engine="openpyxl") as xw:
+        yield xw
+        for sheet in xw.book.worksheets:
+            for row in sheet.iter_rows():
+                for cell in row:
+                    if cell.data_type == "f":
+                        cell.data_type = "s"
+
+
 def _write_xlsx(df: pd.DataFrame, path: Path) -> None:
     if len(df) + 1 > _EXCEL_MAX_ROWS:
         raise InputError(
@@ -127,7 +147,8 @@ def _write_xlsx(df: pd.DataFrame, path: Path) -> None:
             "the header). Write .parquet or .csv instead.",
             path=str(path),
         )
-    _excel_ready(df).to_excel(path, index=False)
+    with excel_writer(path) as xw:
+        _excel_ready(df).to_excel(xw, index=False)
 
 
 WRITERS.update({".jsonl": _write_jsonl, ".json": _write_jsonl, ".csv": _write_csv,

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from mvvtext.exceptions import InputError
+from mvvtext.io import excel_writer
 
 
 def _cells(df: pd.DataFrame) -> pd.DataFrame:
@@ -68,7 +69,7 @@ def write_xlsx_report(
     person = person if person is not None and person in analyzed.columns else None
     out = Path(path)
     out.parent.mkdir(parents=True, exist_ok=True)
-    with pd.ExcelWriter(out, engine="openpyxl") as xw:
+    with excel_writer(out) as xw:
         _cells(ranking).to_excel(xw, sheet_name="ranking", index=False)
         for seg in segments:
             if seg not in analyzed.columns:

@@ -12,6 +12,7 @@ from typing import Any
 import pandas as pd
 
 from mvvtext.exceptions import InputError
+from mvvtext.io import excel_writer
 from mvvtext.store._aggregate import (BASELINE_WEEKS, EMERGING_MIN_COUNT, EMERGING_Z, MIN_PEOPLE_FIGURES,
                                       MIN_PEOPLE_QUOTES, WeeklyData, collect, week_start)
 from mvvtext.store._store import Store
@@ -195,7 +196,7 @@ def _xlsx(data: WeeklyData, out: Path) -> None:
                 df[c] = df[c].map(lambda v: ", ".join(v) if isinstance(v, list) else v)
         return df
 
-    with pd.ExcelWriter(out, engine="openpyxl") as xw:
+    with excel_writer(out) as xw:
         pd.DataFrame({"item": ["period", "n_voices", "previous", "n_previous", "baseline_weeks", "models"],
                       "value": [data.period, data.n_period, data.previous, data.n_previous,
                                 ", ".join(data.baseline_weeks), ", ".join(data.model_versions)]}
