@@ -94,3 +94,16 @@ def test_run_rank_command_passes_the_channel_column(tmp_path, monkeypatch):
     monkeypatch.setattr(mvvtext.classify, "analyze", fake_analyze)
     run_rank_command(raw, text_col="本文", channel_col="経路", out=tmp_path / "r.csv", min_people_figures=1)
     assert seen["channel"] == ["inquiry", "post"]
+
+
+def test_run_rank_command_checks_the_outputs_before_reading(tmp_path, monkeypatch):
+    import mvvtext.io
+
+    def must_not_read(*args, **kwargs):
+        raise AssertionError("the input was read before the output path was checked")
+
+    monkeypatch.setattr(mvvtext.io, "read_voices", must_not_read)
+    with pytest.raises(InputError, match=r"\.doc"):
+        run_rank_command(tmp_path / "in.csv", out=tmp_path / "ranking.doc")
+    with pytest.raises(InputError, match=r"\.txt"):
+        run_rank_command(tmp_path / "in.csv", out=tmp_path / "r.csv", analyzed_out=tmp_path / "a.txt")

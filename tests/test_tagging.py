@@ -89,3 +89,100 @@ def test_label_studio_config_is_valid_xml():
     assert set(names) == {"topics", "primary", "intent", "risks", "values"}
     assert names["topics"].get("choice") == "multiple" and names["intent"].get("choice") == "single"
     assert [c.get("value") for c in names["intent"]] == CODES["intent"]
+
+
+def _xlsx(path, rows):
+    """A tagging sheet written cell by cell with openpyxl, as a tagger's Excel leaves it."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["id", "channel", "text", "topics", "primary", "intent", "sentiment", "risks", "values", "note"])
+    for row in rows:
+        ws.append(row)
+    wb.save(path)
+    return path
+
+
+GOOD = [["a", "inquiry", "給与が低い", "pay", "pay", "complaint", -1, None, None, None],
+        ["b", "survey", "評価が不透明", "evaluation|pay", "evaluation", "complaint", -1, "resignation", None,
+         None]]
+
+
+def test_blank_sheet_rows_are_skipped_and_noted(tmp_path, caplog):
+    rows = [GOOD[0], [None] * 10, ["  ", None, " ", None, "\t", None, None, " ", None, "  "], GOOD[1]]
+    path = _xlsx(tmp_path / "tag.xlsx", rows)
+    with caplog.at_level("WARNING", logger="mvvtext.tagging"):
+        back = import_sheet(path, profile=CODES)
+    assert list(back["id"]) == ["a", "b"] and back["topics"].iloc[1] == ["evaluation", "pay"]
+    assert back.attrs["blank_rows"] == [3, 4]
+    assert back.attrs["notes"] == ["skipped 2 blank rows: rows 3, 4"]
+    assert "skipped 2 blank rows: rows 3, 4" in caplog.text
+    one = import_sheet(_xlsx(tmp_path / "one.xlsx", [GOOD[0], [None] * 10, GOOD[1]]), profile=CODES)
+    assert one.attrs["notes"] == ["skipped 1 blank row: row 3"]
+    assert import_sheet(_xlsx(tmp_path / "none.xlsx", GOOD), profile=CODES).attrs["notes"] == []
+
+
+def test_duplicate_id_with_another_text_names_both_rows(tmp_path):
+    rows = [GOOD[0], GOOD[1], ["a", "inquiry", "別の文です", "pay", "pay", "question", 0, None, None, None]]
+    with pytest.raises(InputError) as err:
+        import_sheet(_xlsx(tmp_path / "tag.xlsx", rows), profile=CODES)
+    msg = str(err.value)
+    assert "row 4, column 'id'" in msg and "'a'" in msg and "row 2" in msg
+    assert err.value.rows == [2, 4]
+    # the same row twice (same id, same text) is not an id clash
+    assert len(import_sheet(_xlsx(tmp_path / "same.xlsx", [GOOD[0], GOOD[0]]), profile=CODES)) == 2
+
+
+@pytest.mark.parametrize("text", [None, "   "])
+def test_blank_text_with_labels_is_refused(tmp_path, text):
+    rows = [GOOD[0], ["c", "post", text, "pay", "pay", "praise", 1, None, None, None]]
+    with pytest.raises(InputError) as err:
+        import_sheet(_xlsx(tmp_path / "tag.xlsx", rows), profile=CODES)
+    assert "row 3, column 'text'" in str(err.value) and "blank" in str(err.value)
+    assert err.value.rows == [3]
+
+
+def test_sheet_code_errors_suggest_a_code(tmp_path):
+    rows = [["a", "inquiry", "給与が低い", "pay", "pay", "complain", 1.5, "resignaton", None, None]]
+    with pytest.raises(InputError) as err:
+        import_sheet(_xlsx(tmp_path / "tag.xlsx", rows), profile=CODES)
+    msg = str(err.value)
+    assert str(tmp_path / "tag.xlsx") in msg
+    assert "row 2, column 'intent': 'complain'" in msg and "did you mean 'complaint'?" in msg
+    assert "row 2, column 'risks': 'resignaton'" in msg and "did you mean 'resignation'?" in msg
+    assert "row 2, column 'sentiment': 1.5 is not an integer from -2 to 2" in msg
+    assert "allowed: question, complaint, request, praise, report" in msg
+
+
+def test_tag_import_cli_skips_blank_rows_and_exits_2_on_errors(tmp_path, capsys):
+    from mvvtext.cli import main
+
+    out = tmp_path / "labelled.jsonl"
+    path = _xlsx(tmp_path / "tag.xlsx", [GOOD[0], [None] * 10, GOOD[1]])
+    assert main(["tag-import", str(path), "--out", str(out)]) == 0
+    assert "skipped 1 blank row: row 3" in capsys.readouterr().out
+    assert [json.loads(line)["id"] for line in out.read_text(encoding="utf-8").splitlines()] == ["a", "b"]
+    clash = ["a", None, "別の文", "pay", "pay", "question", 0, None, None, None]
+    bad = _xlsx(tmp_path / "bad.xlsx", [GOOD[0], clash])
+    assert main(["tag-import", str(bad), "--out", str(tmp_path / "x.jsonl")]) == 2
+    assert "row 3, column 'id'" in capsys.readouterr().err
+
+
+def test_tag_export_checks_the_sheet_suffix_before_classifying(tmp_path, capsys):
+    from mvvtext.cli import main
+
+    raw = tmp_path / "in.csv"
+    raw.write_text("text\n給与の件\n", encoding="utf-8")
+    assert main(["tag-export", str(raw), "--out", str(tmp_path / "sheet.xls")]) == 2
+    assert "'.xls'" in capsys.readouterr().err and not (tmp_path / "sheet.xls").exists()
+
+
+def test_sheet_text_starting_with_equals_stays_text(tmp_path, analysed):
+    import openpyxl
+
+    frame = analysed.copy()
+    frame["text_masked"] = ["=== 件名 ===", *frame["text_masked"].iloc[1:]]
+    path = export_sheet(frame, tmp_path / "sheet.xlsx")
+    cell = openpyxl.load_workbook(path).active["C2"]
+    assert cell.data_type == "s" and cell.value == "=== 件名 ==="

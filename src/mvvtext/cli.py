@@ -12,7 +12,7 @@ import sys
 from typing import Callable, Sequence
 
 from mvvtext._version import __version__
-from mvvtext.exceptions import EXIT_ERROR, EXIT_INPUT, EXIT_OK, MvvtextError, exit_code
+from mvvtext.exceptions import EXIT_ERROR, EXIT_INPUT, EXIT_OK, InputError, MvvtextError, exit_code
 
 COMMANDS: dict[str, tuple[Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace], int]]] = {}
 
@@ -143,6 +143,9 @@ def _tag_export_args(p: argparse.ArgumentParser) -> Callable[[argparse.Namespace
         from mvvtext import tagging
         from mvvtext.classify import analyze, load_profile
 
+        if Path(args.out).suffix.lower() not in (".xlsx", ".csv", ".json"):  # before the analysis
+            raise InputError(f"{args.out}: a tagging sheet is .xlsx or .csv, Label Studio tasks are .json; "
+                             f"got '{Path(args.out).suffix or '(no extension)'}'.", path=args.out)
         voices = _read(args)
         if args.sample:
             voices = voices.sample(n=min(args.sample, len(voices)), random_state=0)
@@ -178,8 +181,9 @@ def _tag_import_args(p: argparse.ArgumentParser) -> Callable[[argparse.Namespace
             labelled = tagging.import_sheet(args.tagged, profile=args.profile)
         tagging.write_labelled_jsonl(labelled, args.out)
         untagged = labelled.attrs.get("untagged_tasks", 0)
-        print(f"wrote {len(labelled)} labelled texts to {args.out}"
-              + (f" ({untagged} tasks not yet tagged were left out)" if untagged else ""))
+        notes = [f"{untagged} tasks not yet tagged were left out"] if untagged else []
+        notes += labelled.attrs.get("notes", [])
+        print(f"wrote {len(labelled)} labelled texts to {args.out}" + (f" ({'; '.join(notes)})" if notes else ""))
         return EXIT_OK
 
     return run

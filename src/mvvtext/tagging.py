@@ -10,7 +10,9 @@ risks, values):
   (``label_studio_config`` / ``export_label_studio`` / ``import_label_studio``).
 
 Imported labels are checked against the profile's codes; every error names the
-file, the row and the column.
+file, the row and the column. ``mvvtext train`` checks its labelled rows with the
+same validator (:func:`check_label_row`, via :func:`validate_training_labels`),
+where a null field means "not labelled for it".
 """
 from __future__ import annotations
 
@@ -20,101 +22,14 @@ from typing import Sequence
 
 import pandas as pd
 
+from mvvtext.classify._labelcheck import (LABEL_FIELDS, LIST_FIELDS, SINGLE_FIELDS, check_label_row,
+                                         check_labelled_texts, profile_codes, resolve_profile, validate_labels,
+                                         validate_training_labels)
 from mvvtext.exceptions import InputError
 
-LIST_FIELDS = ("topics", "risks", "values")
-SINGLE_FIELDS = ("primary", "intent")
-LABEL_FIELDS = ("topics", "primary", "intent", "sentiment", "risks", "values")
-
-
-def _codes(profile) -> dict[str, list[str]]:
-    """Allowed codes per field, from a Profile (or a dict of field -> codes)."""
-    if isinstance(profile, dict):
-        return {k: list(v) for k, v in profile.items()}
-    topics = list(profile.topics)
-    return {"topics": topics, "primary": topics, "intent": list(profile.intents),
-            "risks": list(profile.risks), "values": list(profile.values)}
-
-
-def _split_codes(value) -> list[str]:
-    if value is None or (isinstance(value, float) and value != value):
-        return []
-    if isinstance(value, (list, tuple)):
-        return [str(v).strip() for v in value if str(v).strip()]
-    s = str(value).strip()
-    if not s or s in ("[]", "-"):
-        return []
-    if s.startswith("["):
-        try:
-            return [str(v) for v in json.loads(s)]
-        except json.JSONDecodeError:
-            pass
-    for sep in ("|", ",", "、", ";", " "):
-        if sep in s:
-            return [p.strip() for p in s.split(sep) if p.strip()]
-    return [s]
-
-
-def validate_labels(df: pd.DataFrame, codes: dict[str, list[str]], *, source: str = "<frame>",
-                    row_offset: int = 2) -> pd.DataFrame:
-    """Check and normalise labelled rows; return the labels-contract frame.
-
-    Parameters
-    ----------
-    df : DataFrame
-        Columns id, text and the label fields (lists as JSON or ``|``-separated codes).
-    codes : dict
-        Allowed codes per field (see ``_codes``).
-    source : str
-        File name for messages.
-    row_offset : int
-        Added to the 0-based position to name the row as the user sees it
-        (2 for a sheet with one header row).
-
-    Raises
-    ------
-    InputError
-        Listing every bad cell as ``row N, column C: 'value' (allowed: …)``.
-    """
-    problems: list[str] = []
-    failure: list[dict] = []
-    out = []
-    for pos, (_, row) in enumerate(df.iterrows()):
-        where = f"row {pos + row_offset}"
-        rec = {"id": str(row.get("id", "")), "channel": row.get("channel") if pd.notna(row.get("channel", None))
-               else None, "text": "" if pd.isna(row.get("text")) else str(row.get("text"))}
-        for field in LIST_FIELDS:
-            vals = _split_codes(row.get(field))
-            bad = [v for v in vals if v not in codes[field]]
-            if bad:
-                problems.append(f"{where}, column '{field}': {bad} not in {codes[field]}")
-                failure.append({"row": pos + row_offset, "column": field, "value": bad})
-            rec[field] = vals
-        for field in SINGLE_FIELDS:
-            vals = _split_codes(row.get(field))
-            value = vals[0] if vals else None
-            if value is None or value not in codes[field]:
-                problems.append(f"{where}, column '{field}': {row.get(field)!r} (one of {codes[field]} is required)")
-                failure.append({"row": pos + row_offset, "column": field, "value": row.get(field)})
-            rec[field] = value
-        if rec["primary"] and rec["primary"] not in rec["topics"]:
-            rec["topics"] = [rec["primary"], *rec["topics"]]
-        try:
-            sentiment = float(row.get("sentiment"))
-            if not -2 <= sentiment <= 2 or sentiment != sentiment:
-                raise ValueError
-            rec["sentiment"] = sentiment
-        except (TypeError, ValueError):
-            problems.append(f"{where}, column 'sentiment': {row.get('sentiment')!r} (a number from -2 to 2)")
-            failure.append({"row": pos + row_offset, "column": "sentiment", "value": row.get("sentiment")})
-        out.append(rec)
-    if problems:
-        shown = "\n  ".join(problems[:20])
-        more = f"\n  … and {len(problems) - 20} more" if len(problems) > 20 else ""
-        raise InputError(f"{source}: {len(problems)} invalid label cell(s):\n  {shown}{more}\n"
-                         "Fix them in the sheet and import again.", path=source,
-                         rows=sorted({f["row"] for f in failure}), failure_cases=failure)
-    return pd.DataFrame(out, index=df.index)
+__all__ = ["export_sheet", "import_sheet", "label_studio_config", "export_label_studio", "import_label_studio",
+           "write_labelled_jsonl", "validate_labels", "check_label_row", "check_labelled_texts",
+           "validate_training_labels"]
 
 
 def export_sheet(analysed: pd.DataFrame, path: str | Path, *, sample: int | None = None,
@@ -135,14 +50,21 @@ def export_sheet(analysed: pd.DataFrame, path: str | Path, *, sample: int | None
     sheet["note"] = ""
     path = Path(path)
     if path.suffix.lower() == ".xlsx":
-        sheet.to_excel(path, index=False)
+        from mvvtext.io import excel_writer
+
+        with excel_writer(path) as xw:  # a text starting with '=' stays text, not a formula
+            sheet.to_excel(xw, index=False)
     else:
         sheet.to_csv(path, index=False, encoding="utf-8-sig")
     return path
 
 
 def import_sheet(path: str | Path, profile=None) -> pd.DataFrame:
-    """Read a corrected tagging sheet; validate codes; return the labels-contract frame."""
+    """Read a corrected tagging sheet; validate codes; return the labels-contract frame.
+
+    Fully blank rows are skipped and named in ``result.attrs["notes"]`` (and logged);
+    see :func:`validate_labels` for what is refused.
+    """
     from mvvtext.io import read_table
 
     df = read_table(path)
@@ -150,20 +72,12 @@ def import_sheet(path: str | Path, profile=None) -> pd.DataFrame:
     if missing:
         raise InputError(f"{path}: the tagging sheet lacks column(s) {missing}; columns are {list(df.columns)}.",
                          path=str(path))
-    return validate_labels(df, _codes(_profile(profile)), source=str(path))
-
-
-def _profile(profile):
-    if profile is None or isinstance(profile, (str, Path)):
-        from mvvtext.classify import load_profile
-
-        return load_profile(profile)
-    return profile
+    return validate_labels(df, profile_codes(resolve_profile(profile)), source=str(path))
 
 
 def label_studio_config(profile=None) -> str:
     """A Label Studio labelling config (XML) with the profile's codes as choices."""
-    codes = _codes(_profile(profile))
+    codes = profile_codes(resolve_profile(profile))
 
     def choices(name: str, field: str, multiple: bool) -> str:
         opts = "\n".join(f'    <Choice value="{c}"/>' for c in codes[field])
@@ -228,7 +142,8 @@ def import_label_studio(path: str | Path, profile=None) -> pd.DataFrame:
     for col in LABEL_FIELDS:
         if col not in df:
             df[col] = None
-    labelled = validate_labels(df, _codes(_profile(profile)), source=str(path), row_offset=1)
+    labelled = validate_labels(df, profile_codes(resolve_profile(profile)), source=str(path),
+                               row_numbers=df["_task"].tolist(), unit="task")
     labelled.attrs["untagged_tasks"] = len(tasks) - len(rows)
     return labelled
 
@@ -243,5 +158,6 @@ def write_labelled_jsonl(labelled: pd.DataFrame, path: str | Path) -> Path:
     return path
 
 
-__all__: Sequence[str] = ["export_sheet", "import_sheet", "label_studio_config", "export_label_studio",
-                          "import_label_studio", "validate_labels", "write_labelled_jsonl"]
+__all__: Sequence[str] = ["check_label_row", "check_labelled_texts", "export_sheet", "import_sheet",
+                          "label_studio_config", "export_label_studio", "import_label_studio", "validate_labels",
+                          "validate_training_labels", "write_labelled_jsonl"]

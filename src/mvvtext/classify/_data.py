@@ -44,21 +44,37 @@ def training_dir() -> Path:
 
 
 def read_labelled(path) -> pd.DataFrame:
-    """Read labelled JSONL (labels-contract shape) into a frame."""
-    from mvvtext.exceptions import InputError
+    """Read labelled JSONL (labels-contract shape) into a frame.
 
-    rows = []
+    A field may be null: the row is not labelled for it. A row with labels but a
+    blank text is refused (``InputError`` naming the line), never dropped silently.
+    The frame's ``attrs`` name the file (``mvvtext_source``) and each row's line
+    (``mvvtext_lines``), so that ``VoiceClassifier.fit`` can name the line of a
+    label that is not a code of the profile.
+    """
+    from mvvtext.exceptions import InputError
+    from mvvtext.classify._labelcheck import check_labelled_texts
+
+    rows, lines = [], []
     with open(path, encoding="utf-8-sig") as f:
         for n, line in enumerate(f, 1):
             if not line.strip():
                 continue
             try:
-                rows.append(json.loads(line))
+                row = json.loads(line)
             except json.JSONDecodeError as e:
                 raise InputError(f"{path}, line {n}: not valid JSON ({e.msg})", path=str(path), rows=[n]) from e
+            if not isinstance(row, dict):
+                raise InputError(f"{path}, line {n}: a JSON {type(row).__name__}, not an object "
+                                 "(each line must be one labelled row)", path=str(path), rows=[n])
+            rows.append(row)
+            lines.append(n)
     frame = pd.DataFrame(rows)
     if "text" not in frame.columns:
         raise InputError(f"{path}: labelled rows need a 'text' field", path=str(path), column="text")
+    check_labelled_texts(frame, source=str(path), rows=lines, unit="line")
+    frame.attrs["mvvtext_source"] = str(path)
+    frame.attrs["mvvtext_lines"] = lines
     return frame
 
 

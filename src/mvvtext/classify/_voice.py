@@ -15,6 +15,7 @@ from mvvtext.classify._rules import RuleClassifier
 from mvvtext.classify._supervised import SupervisedClassifier
 from mvvtext.classify._zeroshot import ZeroShotClassifier
 from mvvtext.exceptions import InputError, NotFittedError
+from mvvtext.classify._labelcheck import validate_training_labels
 from mvvtext.text._batch import resolve_n_jobs
 
 logger = logging.getLogger(__name__)
@@ -154,6 +155,8 @@ class VoiceClassifier(BaseEstimator):
             frames.append(default_examples(profile, shipped=self.use_default_examples is True))
         if X is not None:
             texts, channels, labels = _texts_and_labels(X, y, text, channel)
+            # codes of the profile, integer sentiment, a text for every labelled row (null: not labelled)
+            validate_training_labels(labels, profile, texts=texts, origin=X)
             labels.insert(0, "text", texts)
             if "channel" not in labels.columns:  # a label frame y may carry its own channel column
                 labels.insert(1, "channel", channels)

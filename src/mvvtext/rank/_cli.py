@@ -65,9 +65,12 @@ def run_rank_command(
     DataFrame
         The ranking.
     """
-    from mvvtext.io import read_voices, write_table
+    from mvvtext.io import check_output, read_voices, write_table
     from mvvtext.rank._rank import rank_issues
 
+    for target in (out, analyzed_out, xlsx):  # a bad output path fails now, not after the analysis
+        if target is not None:
+            check_output(target)
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
     segs = list(segment_cols)
