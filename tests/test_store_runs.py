@@ -303,3 +303,14 @@ def test_n_jobs_reaches_the_classifier(monkeypatch):
     parser = argparse.ArgumentParser()
     add_store_commands(parser.add_subparsers())
     assert parser.parse_args(["score", "in.csv", "--store", "s.duckdb", "--n-jobs", "2"]).n_jobs == 2
+
+
+def test_an_empty_export_does_not_hide_what_changed_since_the_last_real_run(tmp_path, week):
+    store = Store(tmp_path / "s.duckdb")
+    score_into_store(week, store, scorer=keyword_scorer)
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    score_into_store(empty, store, scorer=keyword_scorer)
+    with pytest.raises(InputError) as err:
+        score_into_store(week.rename(columns={"text": "本文"}), store, scorer=keyword_scorer)
+    assert "removed: ['text']" in str(err.value) and "added: ['本文']" in str(err.value)

@@ -30,10 +30,10 @@ class LoadedInput:
 
 
 def _previous_columns(store: object) -> list[str] | None:
-    """The columns of the last successful run's input, to say what changed."""
+    """The columns of the last successful run's input (an empty export has none), to say what changed."""
     try:
         df = store.query("SELECT input_columns FROM runs WHERE status = 'ok' AND kind = 'score' "  # type: ignore[attr-defined]
-                         "AND input_columns IS NOT NULL ORDER BY started_at DESC LIMIT 1")
+                         "AND input_columns IS NOT NULL AND input_columns <> '[]' ORDER BY started_at DESC LIMIT 1")
     except (StoreError, OSError):
         return None
     return json.loads(df["input_columns"].iloc[0]) if len(df) else None
