@@ -58,6 +58,7 @@ _LAZY = {
     "RunSummary": "mvvtext.store",
     "export_sheet": "mvvtext.tagging",
     "import_sheet": "mvvtext.tagging",
+    "select_for_tagging": "mvvtext.tagging",
 }
 
 __all__ = [

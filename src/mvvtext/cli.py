@@ -133,7 +133,11 @@ def _evaluate_args(p: argparse.ArgumentParser) -> Callable[[argparse.Namespace],
 def _tag_export_args(p: argparse.ArgumentParser) -> Callable[[argparse.Namespace], int]:
     _input_columns(p)
     p.add_argument("--out", "-o", required=True, help=".xlsx or .csv sheet, or .json Label Studio tasks")
-    p.add_argument("--sample", type=int, default=None, help="tag a random sample of N texts")
+    p.add_argument("--sample", type=int, default=None, help="tag a sample of N texts (see --strategy)")
+    p.add_argument("--strategy", default="random", choices=("random", "stratified", "uncertain"),
+                   help="which texts the sample holds: random (default; also fit for `mvvtext evaluate`), "
+                        "stratified (one predicted topic after another) or uncertain (the least sure texts, "
+                        "spread over the topics)")
     p.add_argument("--profile", default=None)
     p.add_argument("--model", default=None)
 
@@ -147,9 +151,11 @@ def _tag_export_args(p: argparse.ArgumentParser) -> Callable[[argparse.Namespace
             raise InputError(f"{args.out}: a tagging sheet is .xlsx or .csv, Label Studio tasks are .json; "
                              f"got '{Path(args.out).suffix or '(no extension)'}'.", path=args.out)
         voices = _read(args)
-        if args.sample:
-            voices = voices.sample(n=min(args.sample, len(voices)), random_state=0)
         analysed = analyze(voices, profile=args.profile, model=args.model, verbose=_verbose(args))
+        if args.sample:  # every text is analysed, so that the sample can be the least sure ones
+            analysed = tagging.select_for_tagging(analysed, args.sample, args.strategy)
+            for note in analysed.attrs.get("notes", []):
+                print(f"note: {note}")
         if Path(args.out).suffix.lower() == ".json":
             tagging.export_label_studio(analysed, args.out)
             config = Path(args.out).with_suffix(".config.xml")

@@ -9,6 +9,10 @@ risks, values):
 * Label Studio: a labelling config and tasks with predictions
   (``label_studio_config`` / ``export_label_studio`` / ``import_label_studio``).
 
+Which texts to tag: :func:`select_for_tagging` picks a sample by a strategy of
+:data:`STRATEGIES`: at random (the default), one predicted topic after another,
+or the texts the model is least sure of, spread over the topics.
+
 Imported labels are checked against the profile's codes; every error names the
 file, the row and the column. ``mvvtext train`` checks its labelled rows with the
 same validator (:func:`check_label_row`, via :func:`validate_training_labels`),
@@ -17,9 +21,12 @@ where a null field means "not labelled for it".
 from __future__ import annotations
 
 import json
+import logging
 from pathlib import Path
+from typing import Callable
 from typing import Sequence
 
+import numpy as np
 import pandas as pd
 
 from mvvtext.classify._labelcheck import (LABEL_FIELDS, LIST_FIELDS, SINGLE_FIELDS, check_label_row,
@@ -27,20 +34,144 @@ from mvvtext.classify._labelcheck import (LABEL_FIELDS, LIST_FIELDS, SINGLE_FIEL
                                          validate_training_labels)
 from mvvtext.exceptions import InputError
 
-__all__ = ["export_sheet", "import_sheet", "label_studio_config", "export_label_studio", "import_label_studio",
+__all__ = ["select_for_tagging", "uncertainty", "STRATEGIES", "export_sheet", "import_sheet", "label_studio_config", "export_label_studio", "import_label_studio",
            "write_labelled_jsonl", "validate_labels", "check_label_row", "check_labelled_texts",
            "validate_training_labels"]
+logger = logging.getLogger(__name__)
+
+
+def _margin(analysed: pd.DataFrame, prefix: str) -> np.ndarray:
+    """1 - (best - second best) of the ``<prefix><code>`` scores: 1 = a tie, 0 = sure."""
+    cols = [c for c in analysed.columns if c.startswith(prefix)]
+    if len(cols) < 2:
+        return np.zeros(len(analysed))
+    s = np.sort(analysed[cols].to_numpy(dtype=float, na_value=0.0), axis=1)
+    return 1.0 - (s[:, -1] - s[:, -2])
+
+
+def uncertainty(analysed: pd.DataFrame) -> pd.Series:
+    """How unsure the model is of a text's primary topic and intent, in [0, 1].
+
+    The mean of ``1 - margin`` over the ``score_topic_*`` and ``score_intent_*``
+    columns of :func:`mvvtext.analyze` (margin: the best score minus the second).
+    """
+    u = (_margin(analysed, "score_topic_") + _margin(analysed, "score_intent_")) / 2
+    return pd.Series(u, index=analysed.index, name="uncertainty")
+
+
+def _round_robin(candidates: pd.DataFrame, n: int, order: pd.Series) -> list:
+    """Take ``n`` rows one predicted primary topic after another, each in ``order``."""
+    groups = [list(g.sort_values(ascending=False).index)
+              for _, g in order.loc[candidates.index].groupby(candidates["primary"].astype(str), sort=True)]
+    groups.sort(key=len, reverse=True)
+    picked: list = []
+    while len(picked) < n and groups:
+        for g in groups:
+            if g and len(picked) < n:
+                picked.append(g.pop(0))
+        groups = [g for g in groups if g]
+    return picked
+
+
+def _random(pool: pd.DataFrame, n: int, rng: np.random.Generator) -> list:
+    return list(pool.index[rng.permutation(len(pool))[:n]])
+
+
+def _stratified(pool: pd.DataFrame, n: int, rng: np.random.Generator) -> list:
+    return _round_robin(pool, n, pd.Series(rng.random(len(pool)), index=pool.index))
+
+
+def _uncertain(pool: pd.DataFrame, n: int, rng: np.random.Generator) -> list:
+    # the 3n least sure texts, spread over their predicted topics (pure uncertainty piles up on one boundary)
+    u = uncertainty(pool) + rng.random(len(pool)) * 1e-9  # ties broken at random
+    candidates = pool.loc[u.sort_values(ascending=False).index[: 3 * n]]
+    return _round_robin(candidates, n, u)
+
+
+STRATEGIES: dict[str, Callable[[pd.DataFrame, int, np.random.Generator], list]] = {
+    "random": _random, "stratified": _stratified, "uncertain": _uncertain}
+"""``random``: a uniform draw. ``stratified``: one predicted primary topic after
+another, at random within each. ``uncertain``: the least sure texts (see
+:func:`uncertainty`), spread over their predicted topics."""
+
+
+def select_for_tagging(analysed: pd.DataFrame, n: int, strategy: str = "random", *,
+                       random_state: int = 0) -> pd.DataFrame:
+    """Choose ``n`` analysed texts to tag.
+
+    Parameters
+    ----------
+    analysed : DataFrame
+        Output of :func:`mvvtext.analyze` (``primary`` and the ``score_*``
+        columns). Never modified.
+    n : int
+        How many texts (all of them when the pool is smaller).
+    strategy : {'random', 'stratified', 'uncertain'}
+        See :data:`STRATEGIES`. ``random`` (the default) is the only one whose
+        tagged texts also give unbiased figures in ``mvvtext evaluate``; measured
+        on dev (``benchmarks/bench_tagging_sample.py``), 50 texts chosen by
+        ``stratified`` or ``uncertain`` trained no better than 50 random ones.
+    random_state : int
+        Seed of the random choices.
+
+    Returns
+    -------
+    DataFrame
+        The chosen rows of ``analysed`` (same index labels, in the order chosen).
+        Texts that are missing (``text_missing``) and repeats of a text already
+        in the pool are never chosen; ``result.attrs["notes"]`` says how many
+        were left out.
+    """
+    if strategy not in STRATEGIES:
+        raise InputError(f"Unknown sampling strategy {strategy!r}; choose one of {sorted(STRATEGIES)}.")
+    if not isinstance(n, (int, np.integer)) or isinstance(n, bool) or n < 1:
+        raise InputError(f"The number of texts to tag must be an integer >= 1. Got {n!r} instead.")
+    if "primary" not in analysed.columns:
+        raise InputError("select_for_tagging needs the analysed frame of mvvtext.analyze() (no 'primary' column).",
+                         column="primary")
+    pool = analysed.reset_index(drop=True)  # labels = positions, also when the caller's index repeats
+    notes = []
+    if "text_missing" in pool.columns:
+        missing = pool["text_missing"].fillna(False).astype(bool)
+        if missing.any():
+            notes.append(f"{int(missing.sum())} text(s) without content left out")
+        pool = pool.loc[~missing]
+    text_col = "text_masked" if "text_masked" in pool.columns else "text" if "text" in pool.columns else None
+    if text_col is not None:
+        repeat = pool[text_col].duplicated()
+        if repeat.any():
+            notes.append(f"{int(repeat.sum())} repeated text(s) left out (each text is tagged once)")
+        pool = pool.loc[~repeat]
+    picked = STRATEGIES[strategy](pool, min(int(n), len(pool)), np.random.default_rng(random_state))
+    out = analysed.iloc[picked]
+    out.attrs = {"notes": notes, "strategy": strategy}
+    for note in notes:
+        logger.info(note)
+    return out
 
 
 def export_sheet(analysed: pd.DataFrame, path: str | Path, *, sample: int | None = None,
-                 random_state: int = 0) -> Path:
+                 strategy: str = "random", random_state: int = 0) -> Path:
     """Write a tagging sheet with the model's guesses pre-filled for correction.
 
     Columns: id, channel, text (masked), then the label fields (lists ``|``-separated)
     and ``note``. Researchers correct the label cells and save; read it back with
     :func:`import_sheet`.
+
+    Parameters
+    ----------
+    analysed : DataFrame
+        Output of :func:`mvvtext.analyze`.
+    path : path
+        ``.xlsx`` or ``.csv`` (UTF-8 with BOM).
+    sample : int, optional
+        Only this many texts, chosen by :func:`select_for_tagging` with ``strategy``.
+    strategy : {'random', 'stratified', 'uncertain'}
+        See :func:`select_for_tagging`.
+    random_state : int
+        Seed of the sample.
     """
-    df = analysed.sample(n=min(sample, len(analysed)), random_state=random_state) if sample else analysed
+    df = select_for_tagging(analysed, sample, strategy, random_state=random_state) if sample else analysed
     text_col = "text_masked" if "text_masked" in df else "text"
     sheet = pd.DataFrame({"id": df["id"], "channel": df.get("channel"), "text": df[text_col]})
     for field in LABEL_FIELDS:
