@@ -212,3 +212,13 @@ def test_xlsx_cells_starting_with_equals_stay_text(tmp_path):
     cells = list(openpyxl.load_workbook(path).active["A"])[1:]
     assert [c.data_type for c in cells] == ["s", "s", "s"]
     assert pd.read_excel(path)["text"].tolist() == df["text"].tolist()
+
+
+def test_an_id_column_is_used_without_id_col(tmp_path):
+    path = tmp_path / "v.csv"
+    pd.DataFrame({"id": ["C01", "C02"], "text": ["給与の件", "評価の件"]}).to_csv(path, index=False)
+    assert read_voices(path)["id"].tolist() == ["C01", "C02"]
+    assert read_voices(pd.DataFrame({"text": ["a", "b"]}))["id"].tolist() == ["row-1", "row-2"]
+    pd.DataFrame({"id": ["C01", "C01"], "text": ["a", "b"]}).to_csv(path, index=False)
+    with pytest.raises(InputError, match="duplicate ids"):
+        read_voices(path)

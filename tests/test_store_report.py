@@ -7,9 +7,8 @@ import json
 import pandas as pd
 import pytest
 
-from mvvtext.exceptions import InputError
+from mvvtext.exceptions import EXIT_ERROR, EXIT_INPUT, EXIT_MODEL, EXIT_OK, InputError
 from mvvtext.store import Store, score_into_store, weekly_report, write_alerts
-from mvvtext.exceptions import EXIT_ERROR, EXIT_INPUT, EXIT_MODEL, EXIT_OK
 from mvvtext.store._cli import add_store_commands, cmd_report, cmd_score
 from test_store_helpers import keyword_scorer, synthetic_week
 
@@ -163,3 +162,20 @@ def test_week_without_voices_gives_an_empty_report_not_an_error(history, tmp_pat
     weekly_report(history, period=period, out=tmp_path / "r.html", alerts_path=alerts)
     data = json.loads(alerts.read_text(encoding="utf-8"))
     assert data["period"] == period and data["n_voices"] == 0 and data["emerging"] == []
+
+
+def test_share_negative_counts_sentiment_at_most_minus_half_as_rank_issues(tmp_path):
+    from mvvtext.store._aggregate import collect
+
+    def mild(voices):
+        out = keyword_scorer(voices)
+        out["topics"], out["primary"] = [["pay"]] * len(out), "pay"
+        out["sentiment"] = [-0.05, -0.5, -1.5, 0.0][: len(out)]
+        return out
+
+    mild.model_version = "mild-1"
+    store = Store(tmp_path / "s.duckdb")
+    score_into_store(synthetic_week("2026-11-16", 4, seed=3), store, scorer=mild)
+    with store.connect() as con:
+        issues = collect(con, "2026-W47").issues.set_index("topic")
+    assert issues.loc["pay", "n"] == 4 and issues.loc["pay", "share_negative"] == pytest.approx(2 / 4)

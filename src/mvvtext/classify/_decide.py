@@ -24,7 +24,12 @@ def _fallback(vc, field: str, texts, emb, codes) -> np.ndarray:
     return rules
 
 
-def _evidence(vc, texts, emb, risk_hits) -> list[str]:
+EXCLUDED_RISK_FACTOR = 0.5
+"""The risk head's score is scaled by this where the text's only pattern match for
+that risk was cancelled by one of the profile's ``exclude`` patterns."""
+
+
+def _evidence(vc, texts, emb, risk_hits, model_risks) -> list[str]:
     matches = {f: r.match(texts) for f, r in vc.rules_.items()}
     nearest = vc.zero_shot_["topics"].nearest_example(embeddings=emb) if "topics" in vc.zero_shot_ \
         and emb is not None else [None] * len(texts)
@@ -37,8 +42,10 @@ def _evidence(vc, texts, emb, risk_hits) -> list[str]:
         line = []
         if parts:
             line.append("rules: " + ", ".join(parts))
-        if risk_hits[i]:
-            line.append("risk: " + ", ".join(f"{c}「{s}」" for c, s in risk_hits[i].items()))
+        flags = [f"{c}「{s}」" for c, s in risk_hits[i].items()]
+        flags += [f"{c} (model {p:.2f})" for c, p in model_risks[i]]  # flagged by the head, no pattern
+        if flags:
+            line.append("risk: " + ", ".join(flags))
         if nearest[i] is not None:
             code, example, sim = nearest[i]
             short = example if len(example) <= 40 else example[:39] + "…"
@@ -90,14 +97,18 @@ def decide(vc, texts: list[str], emb, channels=None) -> tuple[dict, dict]:
     t_value = sup.thresholds_.get("values", 0.5)
     values = [[c for c, p in zip(codes["values"], row) if p >= t_value] for row in scores["values"]]
 
-    risk_hits = [vc.risk_patterns_.match(t) for t in texts]
+    risk_hits, cancelled = zip(*(vc.risk_patterns_.match_and_excluded(t) for t in texts)) if n else ((), ())
     t_risk = sup.thresholds_.get("risks", 0.35)
     risks = []
     for i in range(n):
         for j, code in enumerate(codes["risks"]):
             if code in risk_hits[i]:
                 scores["risks"][i, j] = max(scores["risks"][i, j], 1.0)
+            elif code in cancelled[i]:  # the profile says the risk word is used in another sense here
+                scores["risks"][i, j] *= EXCLUDED_RISK_FACTOR
         risks.append([c for c, p in zip(codes["risks"], scores["risks"][i]) if p >= t_risk])
+    model_risks = [[(c, float(scores["risks"][i, codes["risks"].index(c)])) for c in risks[i] if c not in risk_hits[i]]
+                   for i in range(n)]
 
     lex = [vc.lexicon_.score(t) for t in texts]
     if "sentiment" in raw:
@@ -107,5 +118,6 @@ def decide(vc, texts: list[str], emb, channels=None) -> tuple[dict, dict]:
     sentiment = np.where([s.filler for s in lex], 0.0, np.clip(sentiment, -2.0, 2.0)) if n else sentiment
 
     decisions = {"topics": topics, "primary": primary, "intent": intent, "sentiment": list(sentiment),
-                 "risks": risks, "values": values, "evidence": _evidence(vc, texts, emb, risk_hits) if n else []}
+                 "risks": risks, "values": values,
+                 "evidence": _evidence(vc, texts, emb, risk_hits, model_risks) if n else []}
     return {f: (codes[f], m) for f, m in scores.items()}, decisions

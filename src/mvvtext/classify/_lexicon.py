@@ -13,6 +13,11 @@ from mvvtext.classify._tokens import analyse, cached_analysis, char_pairs
 _SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]*")
 _FILLER_STRIP = re.compile(r"[\s。、．，.,!！?？ー〜~・…\-]+")
 NEGATION_WINDOW = 3
+# Tokens a negation reaches across without using up the window: topic/additive
+# particles, the copula and polite auxiliaries, the existential ある and the
+# nominaliser こと (「不満はありません」 = 不満 は 有る ます ず; 「困っていることはない」).
+_TRANSPARENT = frozenset({"は", "も", "有る", "ある", "ます", "です", "こと", "事", "て", "居る", "いる", "た"})
+_CLAUSE_END = frozenset({"。", "、", "！", "？", "!", "?", ",", "，"})
 
 
 def sentences(text: str) -> list[str]:
@@ -35,8 +40,10 @@ class LexiconScore:
 class SentimentLexicon:
     """Score sentiment from the profile's ``sentiment`` section.
 
-    A lexicon word followed within three tokens by a negator flips polarity at
-    half strength (「不満はない」 leans slightly positive, 「良くない」 negative).
+    A lexicon word followed within three tokens of its clause by a negator flips
+    polarity at half strength (「不満はない」 leans slightly positive, 「良くない」
+    negative); particles such as は/も, polite auxiliaries, ある and こと do not
+    count towards the three (「不満はありません」, 「困っていることはない」).
     A text that is only a filler answer (「特になし」) scores 0.
     """
 
@@ -114,8 +121,7 @@ class SentimentLexicon:
                 start = text.find(phrase, start + 1)
         total, pos, neg, negated, words = 0.0, 0, 0, 0, []
         for i, sign, word in hits:
-            window = doc.norm[i + 1:i + 1 + NEGATION_WINDOW] + doc.dict_form[i + 1:i + 1 + NEGATION_WINDOW]
-            if any(w in self._negators for w in window):
+            if self._negated(doc, i):
                 sign, strength = -sign, 0.5
                 negated += 1
             else:
@@ -125,6 +131,20 @@ class SentimentLexicon:
             neg += sign < 0
             words.append(word)
         return LexiconScore(float(2.0 * np.tanh(total / 2.0)), pos, neg, negated, False, tuple(words))
+
+    def _negated(self, doc, i: int) -> bool:
+        """A negator within NEGATION_WINDOW tokens after token ``i`` in its clause (transparent tokens free)."""
+        counted = 0
+        for n, d in zip(doc.norm[i + 1:i + 13], doc.dict_form[i + 1:i + 13]):
+            if n in self._negators or d in self._negators:
+                return True
+            if n in _CLAUSE_END:
+                return False
+            if n not in _TRANSPARENT and d not in _TRANSPARENT:
+                counted += 1
+                if counted >= NEGATION_WINDOW:
+                    return False
+        return False
 
     def features(self, texts) -> np.ndarray:
         """(n, 4) features: lexicon score, positive hits, negative hits, filler flag."""
@@ -290,7 +310,17 @@ class RiskPatterns:
         (the first matching pattern there); codes are listed in the order of
         those sentences, then in profile order.
         """
+        return self.match_and_excluded(text)[0]
+
+    def match_and_excluded(self, text: str) -> tuple[dict[str, str], dict[str, str]]:
+        """(:meth:`match`, code -> a snippet that matched but an exclude cancelled).
+
+        The second mapping holds only codes with no match left: the text uses a
+        risk word in a sense the profile says is not the risk (「限界値」,
+        「辞めたいと思ったことは一度もない」).
+        """
         found: dict[str, tuple[int, int, str]] = {}
+        cancelled: dict[str, str] = {}
         sents: list[str] | None = None
         candidates = {code: list(ks) for code, ks in self._always.items()}
         for pair in _pairs(text) & self._pair_keys:
@@ -311,6 +341,9 @@ class RiskPatterns:
                     if m and not any(x.search(sentence) for x in excludes):
                         found[code] = (i, order, m.group(0))
                         break
+                    if m:
+                        cancelled.setdefault(code, m.group(0))
                 if code in found:
                     break
-        return {code: hit[2] for code, hit in sorted(found.items(), key=lambda kv: kv[1][:2])}
+        hits = {code: hit[2] for code, hit in sorted(found.items(), key=lambda kv: kv[1][:2])}
+        return hits, {code: snippet for code, snippet in cancelled.items() if code not in hits}

@@ -170,7 +170,8 @@ def read_voices(
     text : str
         The free-text column.
     id : str, optional
-        The id column; ids must be unique. Without it ids are ``row-1``, ``row-2`` …
+        The id column; ids must be unique. Default: a column named ``id`` when
+        there is one, else ``row-1``, ``row-2`` … (1-based row numbers).
     channel : str, optional
         Column holding the channel (inquiry / survey / post).
     timestamp : str, optional
@@ -221,6 +222,8 @@ def read_voices(
         )
 
     _require_column(df, text, "text", path, "text")
+    if id is None and "id" in df.columns:  # the file's own ids, never overwritten by row numbers
+        id = "id"
     for name, role in ((id, "id"), (channel, "channel"), (timestamp, "timestamp")):
         if name is not None:
             _require_column(df, name, role, path, role)

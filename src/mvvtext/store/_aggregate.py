@@ -20,6 +20,7 @@ MIN_PEOPLE_FIGURES = 5
 MIN_PEOPLE_QUOTES = 10
 EMERGING_Z = 2.0
 EMERGING_MIN_COUNT = 3
+NEGATIVE_THRESHOLD = -0.5  # a text is negative when sentiment <= this, as in rank_issues
 
 
 def week_start(period: str) -> date:
@@ -173,10 +174,10 @@ def collect(con: Any, period: str | None = None, *, baseline_weeks: int = BASELI
     previous = period_of(start - timedelta(weeks=1))
     base = [p for p in (period_of(start - timedelta(weeks=i)) for i in range(baseline_weeks, 0, -1)) if p >= first]
     counts = _to_frame(con.execute(
-        """SELECT period, topic, count(*) AS n, count(*) FILTER (WHERE sentiment < 0) AS n_negative,
+        """SELECT period, topic, count(*) AS n, count(*) FILTER (WHERE sentiment <= ?) AS n_negative,
                   count(*) FILTER (WHERE len(risks) > 0) AS n_risk
            FROM (SELECT period, unnest(topics) AS topic, sentiment, risks FROM cv)
-           GROUP BY period, topic"""))
+           GROUP BY period, topic""", [NEGATIVE_THRESHOLD]))
     totals = _to_frame(con.execute("SELECT period, count(*) AS n FROM cv GROUP BY period"))
     totals = totals.set_index("period")["n"].reindex(weeks_between(first, max(last, period)), fill_value=0)
     issues = _issues(counts, period, previous, base) if not counts.empty else pd.DataFrame()
