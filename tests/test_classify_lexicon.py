@@ -110,3 +110,19 @@ def test_risk_screen_changes_no_match():
              "会社をやめようかと思う。眠れない。", "特になし", "パワハラとセクハラ", "給与明細が届かない", "辞"]
     for text in texts:
         assert screened.match(text) == everything.match(text), text
+
+
+@pytest.mark.parametrize("text, sign", [
+    ("給与に不満はありません。", 1),          # 不満 は 有る ます ず: the negator is 4 tokens on
+    ("今の働き方に不満があることはないです。", 1),
+    ("不満が多く、改善されない。", -1),      # the clause ends at 、: 不満 is not negated
+])
+def test_negation_reaches_across_particles_and_polite_auxiliaries(lexicon, text, sign):
+    s = lexicon.score(text)
+    assert s.score * sign > 0, (text, s)
+
+
+def test_match_and_excluded_reports_what_an_exclude_cancelled(risks):
+    assert risks.match_and_excluded("限界値テストを実施しました。") == ({}, {"health": "限界"})
+    hits, cancelled = risks.match_and_excluded("限界値テストは終わった。でももう限界です。")
+    assert hits == {"health": "限界"} and cancelled == {}  # a surviving match: nothing to report

@@ -251,3 +251,26 @@ def test_intent_weight_search_runs_with_enough_labels_and_is_saved(tmp_path):
     assert loaded.supervised_.labelled_weights_ == found                    # the scores keyed by floats again
     small = VoiceClassifier(MINI, embedder=None, use_default_examples="profile").fit(pd.DataFrame(LABELLED))
     assert small.supervised_.labelled_weights_ == {}                                    # 4 rows: no search
+
+
+def test_an_excluded_risk_word_halves_the_head_and_head_flags_are_evidenced(fitted, monkeypatch):
+    from mvvtext.classify import _decide
+
+    sup = fitted.supervised_
+    real = sup.predict_scores
+    head = min(1.0, 1.5 * sup.thresholds_.get("risks", 0.35))  # over the threshold, under it once halved
+
+    def confident_risk_head(X, embeddings=None, channels=None):
+        out = real(X, embeddings=embeddings, channels=channels)
+        if "risks" in out:
+            out["risks"] = np.full_like(out["risks"], head)
+        return out
+
+    monkeypatch.setattr(sup, "predict_scores", confident_risk_head)
+    if "risks" not in sup.heads_:
+        pytest.skip("the mini model has no risk head")
+    texts = ["限界値テストを実施しました。", "会議室の予約方法を教えてください。"]
+    _, decisions = _decide.decide(fitted, texts, None)
+    assert "health" not in decisions["risks"][0]              # 限界 cancelled by 限界値: the head is halved
+    assert "legal" in decisions["risks"][0]                   # no pattern involved: the head alone flags
+    assert "health" in decisions["risks"][1] and f"health (model {head:.2f})" in decisions["evidence"][1]
