@@ -274,3 +274,12 @@ def test_an_excluded_risk_word_halves_the_head_and_head_flags_are_evidenced(fitt
     assert "health" not in decisions["risks"][0]              # 限界 cancelled by 限界値: the head is halved
     assert "legal" in decisions["risks"][0]                   # no pattern involved: the head alone flags
     assert "health" in decisions["risks"][1] and f"health (model {head:.2f})" in decisions["evidence"][1]
+
+
+def test_the_progress_bar_counts_texts_and_changes_no_prediction(fitted, capsys):
+    texts = pd.DataFrame({"text": [f"給与の振込日を教えてください（{i}）" if i % 2 else f"上司に感謝しています{i}"
+                                   for i in range(150)]})
+    quiet = fitted.predict(texts, verbose=False)
+    shown = fitted.predict(texts, verbose=True)  # batches of 64 rather than 512
+    pd.testing.assert_frame_equal(quiet, shown)
+    assert "150/150" in capsys.readouterr().err

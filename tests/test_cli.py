@@ -72,6 +72,7 @@ def test_train_reports_the_labelled_weights(monkeypatch, tmp_path, capsys):
     model = classify.VoiceClassifier("tests/data/mini_profile.yaml", embedder=None,
                                      use_default_examples="profile").fit(pd.DataFrame(rows))
     monkeypatch.setattr(classify, "train", lambda *a, **k: model)
+    pd.DataFrame(rows).to_json(tmp_path / "l.jsonl", orient="records", lines=True, force_ascii=False)
     assert main(["train", str(tmp_path / "l.jsonl"), "--out", str(tmp_path / "m")]) == 0
     out = capsys.readouterr().out
     assert f"labelled rows weighted {model.labelled_weight_:.3g} against" in out
@@ -88,3 +89,17 @@ def test_exit_codes_follow_the_readme():
     assert exit_code(StoreLockedError("locked")) == 3 and exit_code(StoreError("corrupt")) == 1
     assert exit_code(ModelMismatchError("other profile")) == 4 and exit_code(ModelNotFoundError("none")) == 4
     assert exit_code(RuntimeError("bug")) == 1
+
+
+def test_stderr_stays_at_warning_when_a_log_file_lowers_the_mvvtext_logger():
+    code = ("import logging; from mvvtext.cli import main; main([]); "
+            "logging.getLogger('mvvtext').setLevel(logging.INFO); "  # what score --log-file does
+            "logging.getLogger('mvvtext.io').info('INFO-LINE'); logging.getLogger('mvvtext.io').warning('WARN-LINE')")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert "WARN-LINE" in out.stderr and "INFO-LINE" not in out.stderr
+
+
+def test_train_on_a_missing_file_is_a_clear_input_error(tmp_path, capsys):
+    assert main(["train", str(tmp_path / "nope.jsonl"), "--out", str(tmp_path / "m")]) == 2
+    err = capsys.readouterr().err
+    assert "nope.jsonl: no such file" in err and "unexpected" not in err

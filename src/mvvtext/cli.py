@@ -101,8 +101,13 @@ def _train_args(p: argparse.ArgumentParser) -> Callable[[argparse.Namespace], in
 
     def run(args: argparse.Namespace) -> int:
         from mvvtext.classify import train
+        from mvvtext.classify._data import read_labelled
 
-        model = train(args.labelled, profile=args.profile, embedder=args.embedder)
+        labelled = read_labelled(args.labelled)  # refused here, before any fitting, when a row is bad
+        if not args.quiet:
+            print(f"training on {len(labelled)} labelled texts plus the default examples "
+                  "(a few minutes on 2 cores)...", file=sys.stderr, flush=True)
+        model = train(labelled, profile=args.profile, embedder=args.embedder)
         model.save(args.out)
         print(f"trained on {args.labelled}; model saved to {args.out}")
         print(f"labelled rows weighted {model.labelled_weight_:.3g} against the default examples")
@@ -272,8 +277,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``mvvtext`` console script."""
     parser = build_parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.DEBUG if args.debug else logging.WARNING,
-                        format="%(levelname)s %(name)s: %(message)s")
+    level = logging.DEBUG if args.debug else logging.WARNING
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    for handler in logging.getLogger().handlers:  # stderr keeps its level when --log-file lowers mvvtext's
+        if type(handler) is logging.StreamHandler:
+            handler.setLevel(level)
     runner = getattr(args, "_run", None) or getattr(args, "func", None)
     if runner is None:
         parser.print_help()

@@ -5,6 +5,7 @@ import functools
 import hashlib
 import logging
 import os
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -38,12 +39,13 @@ def _cache_root() -> Path:
     return Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "mvvtext"
 
 
-def default_model(profile=None, embedder="auto") -> VoiceClassifier:
+def default_model(profile=None, embedder="auto", *, verbose: bool = False) -> VoiceClassifier:
     """The no-label model for ``profile``: fitted on its examples + shipped texts, cached on disk.
 
     The cache key covers the mvvtext version, the profile hash, the shipped
     training files, the classify/text/embed source files and the embedding
-    backend, so any change refits.
+    backend, so any change refits. ``verbose``: say on stderr when it has to
+    fit (the first run for a profile, 1-2 minutes on 2 cores).
     """
     from mvvtext._version import __version__
     from mvvtext.embed import get_embedder
@@ -63,6 +65,9 @@ def default_model(profile=None, embedder="auto") -> VoiceClassifier:
         except (ModelNotFoundError, ModelMismatchError, ValueError) as e:
             logger.warning("ignoring unreadable cached default model %s (%s); refitting", folder, e)
     logger.info("fitting the default model on the profile examples and shipped training texts")
+    if verbose:
+        print(f"mvvtext: fitting the default model for this profile (once; 1-2 minutes on 2 cores), "
+              f"cached in {folder}", file=sys.stderr, flush=True)
     vc = VoiceClassifier(profile=prof, embedder=backend).fit()
     try:
         vc.save(folder)
@@ -71,13 +76,13 @@ def default_model(profile=None, embedder="auto") -> VoiceClassifier:
     return vc
 
 
-def _resolve_model(model, profile, embedder) -> VoiceClassifier:
+def _resolve_model(model, profile, embedder, verbose: bool = False) -> VoiceClassifier:
     if isinstance(model, VoiceClassifier):
         if not hasattr(model, "supervised_"):
             return model.fit()
         return model
     if model is None:
-        return default_model(profile, embedder)
+        return default_model(profile, embedder, verbose=verbose)
     if isinstance(model, (str, Path)):
         return VoiceClassifier.load(model, profile=profile)
     raise TypeError(f"model must be None, a model folder or a VoiceClassifier. Got {type(model).__name__} instead.")
@@ -131,7 +136,7 @@ def analyze(df_or_path, text: str = "text", profile=None, model=None, *, embedde
         missing or empty text get primary ``other``, sentiment 0 and empty lists.
     """
     frame = _as_frame(df_or_path, text)
-    vc = _resolve_model(model, profile, embedder)
+    vc = _resolve_model(model, profile, embedder, verbose)
     predicted = vc.predict(frame, text=text, verbose=verbose, n_jobs=n_jobs)
     kept = frame.drop(columns=[c for c in predicted.columns if c in frame.columns])
     return pd.concat([kept, predicted], axis=1)

@@ -55,6 +55,9 @@ def read_labelled(path) -> pd.DataFrame:
     from mvvtext.exceptions import InputError
     from mvvtext.classify._labelcheck import check_labelled_texts
 
+    if not Path(path).is_file():
+        raise InputError(f"{path}: no such file. Give the labelled JSONL (from `mvvtext tag-import`).",
+                         path=str(path))
     rows, lines = [], []
     with open(path, encoding="utf-8-sig") as f:
         for n, line in enumerate(f, 1):

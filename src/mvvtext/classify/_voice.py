@@ -255,7 +255,9 @@ class VoiceClassifier(BaseEstimator):
             raw, chans = list(X), None
             index = pd.RangeIndex(len(raw))
         workers = _n_workers(n_jobs, -(-len(raw) // BATCH))
-        bounds = batch_bounds(len(raw), workers)
+        # with a bar on one process, batches of n/20 (64 to 512 texts) so that the bar moves
+        size = min(BATCH, max(64, -(-len(raw) // 20))) if verbose and workers == 1 else BATCH
+        bounds = batch_bounds(len(raw), workers, size=size)
         batches = ((raw[a:b], None if chans is None else chans[a:b]) for a, b in bounds)
         if workers > 1:
             from mvvtext.classify._parallel import map_batches
@@ -266,8 +268,13 @@ class VoiceClassifier(BaseEstimator):
         if verbose:
             from tqdm.auto import tqdm
 
-            results = tqdm(results, total=len(bounds), desc="classifying", unit="batch")
-        parts = list(results)
+            with tqdm(total=len(raw), desc="classifying", unit="text") as bar:
+                parts = []
+                for part in results:
+                    parts.append(part)
+                    bar.update(len(part))
+        else:
+            parts = list(results)
         out = pd.concat(parts, ignore_index=True) if parts else self._predict_batch([], None)
         out.index = index
         return out
