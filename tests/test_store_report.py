@@ -179,3 +179,25 @@ def test_share_negative_counts_sentiment_at_most_minus_half_as_rank_issues(tmp_p
     with store.connect() as con:
         issues = collect(con, "2026-W47").issues.set_index("topic")
     assert issues.loc["pay", "n"] == 4 and issues.loc["pay", "share_negative"] == pytest.approx(2 / 4)
+
+
+def test_rescore_without_model_means_the_default_model(monkeypatch):
+    import mvvtext.store
+
+    seen = {}
+    monkeypatch.setattr(mvvtext.store, "rescore", lambda store, **kw: seen.update(kw) or "rescored")
+    args = _parse(["rescore", "--store", "s.duckdb"])
+    assert args.func(args) == EXIT_OK and seen["model"] is None
+
+
+def test_weekly_quotes_are_distinct_texts(tmp_path):
+    from mvvtext.store._aggregate import collect
+
+    week = synthetic_week("2026-11-16", 40, seed=5)
+    week["text"] = ["評価面談の日程はいつ決まりますか。急ぎではありません。"] * 20 + week["text"].iloc[20:].tolist()
+    week["site"] = "東京"
+    store = Store(tmp_path / "s.duckdb")
+    score_into_store(week, store, scorer=keyword_scorer, segments=["site"])
+    with store.connect() as con:
+        quotes = collect(con, "2026-W47").quotes
+    assert quotes and all(len(q) == len(set(q)) for q in quotes.values())

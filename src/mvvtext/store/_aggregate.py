@@ -150,9 +150,9 @@ def _quotes(con: Any, period: str, issues: pd.DataFrame, topics: list[str], keys
         WHERE {ok} AND len(risks) = 0 AND NOT text_missing""", [period])
     out: dict[str, list[str]] = {}
     for topic in wanted:
-        picked = [r[0] for r in con.execute(
-            "SELECT text_masked FROM quotable WHERE list_contains(topics, ?) ORDER BY sentiment, id LIMIT 3",
-            [topic]).fetchall()]
+        picked = [r[0] for r in con.execute(  # one quote per distinct text: the most negative, then by id
+            "SELECT text_masked FROM quotable WHERE list_contains(topics, ?) GROUP BY text_masked "
+            "ORDER BY min(sentiment), min(id) LIMIT 3", [topic]).fetchall()]
         if picked:
             out[topic] = picked
     return out

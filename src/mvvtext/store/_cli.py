@@ -69,7 +69,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_rescore(args: argparse.Namespace) -> int:
-    """``mvvtext rescore --store PATH --model DIR [--profile P] [--log-file F] [--wait SECONDS]``."""
+    """``mvvtext rescore --store PATH [--model DIR] [--profile P] [--log-file F] [--wait SECONDS]``."""
     from mvvtext.store import rescore
 
     def go() -> None:
@@ -83,11 +83,14 @@ def cmd_rescore(args: argparse.Namespace) -> int:
 def add_store_commands(subparsers: Any) -> None:
     """Register ``score``, ``report`` and ``rescore`` on an ``argparse`` sub-parsers object;
     each sets ``func`` to the matching ``cmd_*`` function."""
-    p = subparsers.add_parser("score", help="score a week's export into the history store (idempotent)")
+    p = subparsers.add_parser("score", help="score a week's export into the history store (idempotent)",
+                              description="Classify a week's export and append it to the DuckDB history "
+                                          "store. Texts already scored are skipped, so a rerun adds nothing; "
+                                          "a changed text is kept as a new revision. Run it from cron.")
     p.add_argument("input", help="the export: CSV/TSV (UTF-8 or cp932), xlsx, JSONL or Parquet")
     p.add_argument("--store", required=True, help="the DuckDB store file (created on first use)")
-    p.add_argument("--profile", help="company profile YAML")
-    p.add_argument("--model", help="trained model folder")
+    p.add_argument("--profile", help="company profile YAML (default: the shipped profile)")
+    p.add_argument("--model", help="trained model folder from `mvvtext train` (default: the no-label model)")
     p.add_argument("--text-col", default="text", help="free-text column (default: text)")
     p.add_argument("--id-col", help="id column (default: 'id' when present)")
     p.add_argument("--time-col", help="timestamp column (default: 'timestamp' when present)")
@@ -98,19 +101,26 @@ def add_store_commands(subparsers: Any) -> None:
     p.add_argument("--n-jobs", type=int, default=None, help="worker processes for classifying (-1: all cores)")
     p.set_defaults(func=cmd_score)
 
-    p = subparsers.add_parser("report", help="weekly report (HTML or xlsx) and alerts JSON from the store")
-    p.add_argument("--store", required=True)
+    p = subparsers.add_parser("report", help="weekly report (HTML or xlsx) and alerts JSON from the store",
+                              description="Write the weekly report of one ISO week from the history store: "
+                                          "ranked and emerging issues, risk texts, trends, breakdowns and "
+                                          "values; optionally the alerts JSON for a chat or mail hook.")
+    p.add_argument("--store", required=True, help="the DuckDB store file written by `mvvtext score`")
     p.add_argument("--period", help="ISO week, e.g. 2026-W47 (default: the latest week in the store)")
-    p.add_argument("--out", default="report.html")
+    p.add_argument("--out", default="report.html", help="the report file, .html or .xlsx (default: report.html)")
     p.add_argument("--format", choices=["html", "xlsx"], help="default: from --out's suffix")
     p.add_argument("--alerts", help="also write the alerts JSON here")
-    p.add_argument("--wait", type=float, default=0.0)
+    p.add_argument("--wait", type=float, default=0.0, help="seconds to wait for another run's lock (default 0)")
     p.set_defaults(func=cmd_report)
 
-    p = subparsers.add_parser("rescore", help="re-score the whole history with another model, keeping old scores")
-    p.add_argument("--store", required=True)
-    p.add_argument("--model", required=True)
-    p.add_argument("--profile")
-    p.add_argument("--log-file")
-    p.add_argument("--wait", type=float, default=0.0)
+    p = subparsers.add_parser("rescore", help="re-score the whole history with another model, keeping old scores",
+                              description="Score every text of the store again with another model (e.g. one "
+                                          "trained on this quarter's tagged texts). The old scores stay beside "
+                                          "the new ones; reports use the newest model's. Without --model: the "
+                                          "no-label default model.")
+    p.add_argument("--store", required=True, help="the DuckDB store file written by `mvvtext score`")
+    p.add_argument("--model", default=None, help="trained model folder (default: the no-label default model)")
+    p.add_argument("--profile", help="company profile YAML (default: the shipped profile)")
+    p.add_argument("--log-file", help="append the run's log to this file")
+    p.add_argument("--wait", type=float, default=0.0, help="seconds to wait for another run's lock (default 0)")
     p.set_defaults(func=cmd_rescore)
