@@ -122,7 +122,7 @@ def breakdown(
                      f"or hidden so that small cells cannot be recovered from totals")
     if col_margin.any():
         hidden = [values[j] for j in np.flatnonzero(col_margin)]
-        notes.append(f"segments with fewer than {min_people_figures} people hidden: {hidden}")
+        notes.append(f"segments with fewer than {min_people_figures} people hidden: {', '.join(map(str, hidden))}")
     out.attrs = {"suppressed": sup, "people": pd.DataFrame(people, index=out.index, columns=values),
                  "notes": notes, "measure": measure, "by": by,
                  "column_margin_suppressed": dict(zip(values, col_margin.tolist()))}
