@@ -65,12 +65,17 @@ def _line_of(path: Path, needle: str) -> int:
     ("min_people_figures: 5", "min_people_figures: many", "thresholds.min_people_figures", "many"),
 ])
 def test_errors_name_file_key_and_line(tmp_path, old, new, key, needle):
+    path, message = _load_error(tmp_path, old, new)
+    assert str(path) in message and f"key '{key}'" in message
+    assert f"line {_line_of(path, needle)}" in message
+
+
+def _load_error(tmp_path, old, new):
+    """(path, message) of the ProfileError of the default profile with ``old`` replaced by ``new``."""
     path = _broken(tmp_path, old, new)
     with pytest.raises(ProfileError) as err:
         load_profile(path)
-    message = str(err.value)
-    assert str(path) in message and f"key '{key}'" in message
-    assert f"line {_line_of(path, needle)}" in message
+    return path, str(err.value)
 
 
 def test_bad_rule_error_quotes_the_rule(tmp_path):
@@ -100,10 +105,7 @@ DEFAULT = Path(__file__).resolve().parents[1] / "models" / "default_profile.yaml
     ("thresholds:\n", "threshold:\n", "threshold", "threshold:", "thresholds"),
 ])
 def test_unknown_key_is_rejected_with_suggestion(tmp_path, old, new, key, needle, suggestion):
-    path = _broken(tmp_path, old, new)
-    with pytest.raises(ProfileError) as err:
-        load_profile(path)
-    message = str(err.value)
+    path, message = _load_error(tmp_path, old, new)
     assert str(path) in message and f"key '{key}'" in message
     assert f"line {_line_of(path, needle)}," in message
     assert f"unknown key '{key.rsplit('.', 1)[-1]}'" in message
