@@ -83,6 +83,13 @@ def _to_data_time(ts: pd.Timestamp) -> pd.Timestamp:
     return ts.tz_convert(_DATA_TZ).tz_localize(None)
 
 
+def _to_data_times(times: pd.Series) -> pd.Series:
+    """An aware datetime column as Japan wall-clock times without zone (naive columns unchanged)."""
+    if getattr(times.dt, "tz", None) is not None:
+        times = times.dt.tz_convert(_DATA_TZ).dt.tz_localize(None)
+    return times.astype("datetime64[ns]")
+
+
 def _parse_mixed_zones(as_text: pd.Series) -> pd.Series:
     """Parse values one by one when some carry a UTC offset and others do not (or differ)."""
     parsed = {}
@@ -96,9 +103,7 @@ def _parse_mixed_zones(as_text: pd.Series) -> pd.Series:
 def _parse_timestamps(df: pd.DataFrame, col: str, path: str | None) -> pd.Series:
     raw = df[col]
     if pd.api.types.is_datetime64_any_dtype(raw):
-        if getattr(raw.dt, "tz", None) is not None:
-            return raw.dt.tz_convert(_DATA_TZ).dt.tz_localize(None).astype("datetime64[ns]")
-        return raw
+        return _to_data_times(raw) if getattr(raw.dt, "tz", None) is not None else raw
     as_text = raw.map(lambda v: None if v is None or (isinstance(v, float) and v != v) or v is pd.NaT
                       or str(v).strip() == "" else _JA_DATE.sub(r"\1-\2-\3", str(v).strip()))
     try:
@@ -119,9 +124,7 @@ def _parse_timestamps(df: pd.DataFrame, col: str, path: str | None) -> pd.Series
             rows=[df.index[i] for i in positions],
             failure_cases=[{"index": df.index[i], "value": raw.iloc[i]} for i in positions],
         )
-    if getattr(parsed.dt, "tz", None) is not None:
-        parsed = parsed.dt.tz_convert(_DATA_TZ).dt.tz_localize(None)
-    return parsed.astype("datetime64[ns]")
+    return _to_data_times(parsed)
 
 
 def _ids(df: pd.DataFrame, col: str | None, path: str | None) -> pd.Series:
