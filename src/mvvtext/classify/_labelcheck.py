@@ -93,7 +93,7 @@ def check_label_row(row, codes: dict[str, list[str]], *, required: Sequence[str]
         The label fields (topics, primary, intent, sentiment, risks, values);
         an absent key counts as null.
     codes : dict
-        Allowed codes per field (see ``_codes``).
+        Allowed codes per field (see :func:`profile_codes`).
     required : sequence of str
         Fields that must be given. Any other field may be null: the row is not
         labelled for it.
@@ -201,7 +201,7 @@ def validate_labels(df: pd.DataFrame, codes: dict[str, list[str]], *, source: st
     df : DataFrame
         Columns id, text and the label fields (lists as JSON or ``|``-separated codes).
     codes : dict
-        Allowed codes per field (see ``_codes``).
+        Allowed codes per field (see :func:`profile_codes`).
     source : str
         File name for messages.
     row_offset : int
