@@ -283,3 +283,17 @@ def test_the_progress_bar_counts_texts_and_changes_no_prediction(fitted, capsys)
     shown = fitted.predict(texts, verbose=True)  # batches of 64 rather than 512
     pd.testing.assert_frame_equal(quiet, shown)
     assert "150/150" in capsys.readouterr().err
+
+
+def test_evidence_names_only_rules_of_the_labels_chosen(fitted):
+    import re
+
+    texts = pd.DataFrame({"text": ["給料が安くて困っています。", "賞与の支給日はいつですか。", "チームのみんなに感謝しています。"]})
+    out = fitted.predict(texts, verbose=False)
+    for _, row in out.iterrows():
+        rules = row["evidence"].split(" | ")[0]
+        if not rules.startswith("rules: "):
+            continue
+        chosen = {*row["topics"], row["intent"], *row["values"]}
+        named = set(re.findall(r"(?:^rules: |, )([a-z_]+)\[", rules))
+        assert named and named <= chosen, (row["evidence"], chosen)

@@ -29,7 +29,11 @@ EXCLUDED_RISK_FACTOR = 0.5
 that risk was cancelled by one of the profile's ``exclude`` patterns."""
 
 
-def _evidence(vc, texts, emb, risk_hits, model_risks) -> list[str]:
+def _evidence(vc, texts, emb, risk_hits, model_risks, chosen) -> list[str]:
+    """Per text: the codebook rules that matched for the labels chosen, the risk evidence, the nearest example.
+
+    ``chosen[field][i]``: the codes decided for text ``i`` (rules of labels not chosen are left out).
+    """
     matches = {f: r.match(texts) for f, r in vc.rules_.items()}
     nearest = vc.zero_shot_["topics"].nearest_example(embeddings=emb) if "topics" in vc.zero_shot_ \
         and emb is not None else [None] * len(texts)
@@ -37,8 +41,10 @@ def _evidence(vc, texts, emb, risk_hits, model_risks) -> list[str]:
     for i in range(len(texts)):
         parts = []
         for field, per_text in matches.items():
+            keep = chosen.get(field)
             for code, rules in per_text[i].items():
-                parts.append(f"{code}[{'; '.join(rules[:3])}]")
+                if keep is None or code in keep[i]:
+                    parts.append(f"{code}[{'; '.join(rules[:3])}]")
         line = []
         if parts:
             line.append("rules: " + ", ".join(parts))
@@ -119,5 +125,7 @@ def decide(vc, texts: list[str], emb, channels=None) -> tuple[dict, dict]:
 
     decisions = {"topics": topics, "primary": primary, "intent": intent, "sentiment": list(sentiment),
                  "risks": risks, "values": values,
-                 "evidence": _evidence(vc, texts, emb, risk_hits, model_risks) if n else []}
+                 "evidence": _evidence(vc, texts, emb, risk_hits, model_risks,
+                                       {"topics": topics, "intent": [[c] for c in intent], "values": values})
+                 if n else []}
     return {f: (codes[f], m) for f, m in scores.items()}, decisions
