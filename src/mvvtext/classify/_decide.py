@@ -105,16 +105,16 @@ def decide(vc, texts: list[str], emb, channels=None) -> tuple[dict, dict]:
 
     risk_hits, cancelled = zip(*(vc.risk_patterns_.match_and_excluded(t) for t in texts)) if n else ((), ())
     t_risk = sup.thresholds_.get("risks", 0.35)
-    risks = []
+    risks, model_risks = [], []  # model_risks: (code, score) flagged by the head with no pattern match
     for i in range(n):
         for j, code in enumerate(codes["risks"]):
             if code in risk_hits[i]:
                 scores["risks"][i, j] = max(scores["risks"][i, j], 1.0)
             elif code in cancelled[i]:  # the profile says the risk word is used in another sense here
                 scores["risks"][i, j] *= EXCLUDED_RISK_FACTOR
-        risks.append([c for c, p in zip(codes["risks"], scores["risks"][i]) if p >= t_risk])
-    model_risks = [[(c, float(scores["risks"][i, codes["risks"].index(c)])) for c in risks[i] if c not in risk_hits[i]]
-                   for i in range(n)]
+        flagged = [(c, float(p)) for c, p in zip(codes["risks"], scores["risks"][i]) if p >= t_risk]
+        risks.append([c for c, _ in flagged])
+        model_risks.append([(c, p) for c, p in flagged if c not in risk_hits[i]])
 
     lex = [vc.lexicon_.score(t) for t in texts]
     if "sentiment" in raw:

@@ -48,13 +48,12 @@ def _read_raw(source: str | Path | pd.DataFrame, sheet: str | int) -> tuple[pd.D
     path = Path(source)
     if not path.exists():
         raise InputError(f"{path}: no such file.", path=str(path))
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    if path.stat().st_size == 0 or not path.read_bytes().strip(b"\xef\xbb\xbf \r\n\t"):
+    raw = path.read_bytes()
+    digest = hashlib.sha256(raw).hexdigest()
+    if not raw.strip(b"\xef\xbb\xbf \r\n\t"):
         return pd.DataFrame(), str(path), digest
     try:
         return read_table(path, sheet=sheet), str(path), digest
-    except pd.errors.EmptyDataError:
-        return pd.DataFrame(), str(path), digest
     except InputError as e:  # read_table's "the file is empty" error: nothing to score, not a failure
         if isinstance(e.__cause__, pd.errors.EmptyDataError):
             return pd.DataFrame(), str(path), digest
