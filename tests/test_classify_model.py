@@ -138,6 +138,15 @@ def test_train_with_labels_and_evaluate(tmp_path):
     assert result["confusion"]["intent"].to_numpy().sum() == 4
     text = format_evaluation(result)
     assert "confusion matrix" in text and "sentiment Spearman" in text
+    assert result["n_seen"] == 4 and "WARNING: 4 of 4 texts were in the model's training data" in text
+
+    model.save(tmp_path / "m")                               # the digests survive saving, never the texts
+    saved = (tmp_path / "m" / "train_texts.json").read_text(encoding="utf-8")
+    assert LABELLED[0]["text"] not in saved
+    unseen = pd.DataFrame([{**LABELLED[0], "text": "寮の申し込み方法を教えてください。"},
+                           {**LABELLED[1], "text": LABELLED[1]["text"]}])
+    result = evaluate(unseen, model=str(tmp_path / "m"), profile=MINI)
+    assert result["n_seen"] == 1 and "1 of 2 texts" in format_evaluation(result)
 
 
 def test_save_load_round_trip_and_errors(fitted, tmp_path):

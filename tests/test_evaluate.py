@@ -35,6 +35,7 @@ def test_fields_without_any_code_do_not_crash_and_print():
     assert result["summary"]["primary"]["accuracy"] == 0.5
     text = format_evaluation(result)
     assert "risks" in text and "(n=2)" in text
+    assert result["n_seen"] is None and "WARNING" not in text   # given predictions: nothing known of training
 
 
 def test_a_field_nobody_labelled_is_skipped():

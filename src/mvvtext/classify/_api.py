@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from mvvtext.classify._data import read_labelled, training_dir
+from mvvtext.classify._data import prepare_texts, read_labelled, text_digests, training_dir
 from mvvtext.classify._profile import load_profile
 from mvvtext.classify._voice import VoiceClassifier
 from mvvtext.exceptions import InputError, ModelMismatchError, ModelNotFoundError
@@ -190,13 +190,24 @@ def evaluate(labelled, model=None, profile=None, *, embedder="auto", predictions
         a row whose gold field is null (not labelled for it) is left out of that
         field, and a field no row labels is left out;
         ``confusion``: primary / intent -> confusion matrix DataFrame (rows gold,
-        columns predicted); ``sentiment_spearman``; ``n``.
+        columns predicted); ``sentiment_spearman``; ``n``; ``n_seen``: how many
+        of the texts the model was trained on (``None`` when the model does not
+        record it, or ``predictions`` were given). Scores on seen texts overstate
+        quality on new ones; a warning is logged when there are any.
     """
     data = read_labelled(labelled) if isinstance(labelled, (str, Path)) else labelled.reset_index(drop=True)
+    n_seen = None
     if predictions is None:
-        predictions = analyze(data, text=text, profile=profile, model=model, embedder=embedder, verbose=False)
+        vc = _resolve_model(model, profile, embedder)
+        predictions = analyze(data, text=text, model=vc, verbose=False)
+        if hasattr(vc, "train_digests_"):
+            seen = set(vc.train_digests_)
+            n_seen = sum(d in seen for d in _row_digests(data[text]))
+            if n_seen:
+                logger.warning("%d of %d labelled texts were in the model's training data: the figures "
+                               "overstate its quality on new texts", n_seen, len(data))
     predictions = predictions.reset_index(drop=True)
-    result = {"n": len(data), "fields": {}, "summary": {}, "confusion": {}}
+    result = {"n": len(data), "n_seen": n_seen, "fields": {}, "summary": {}, "confusion": {}}
     for field in ("primary", "intent", "topics", "values", "risks"):
         if field not in data.columns:
             continue
@@ -227,9 +238,19 @@ def evaluate(labelled, model=None, profile=None, *, embedder="auto", predictions
     return result
 
 
+def _row_digests(texts) -> list[str | None]:
+    """One digest per row (``None`` for an empty text), as :func:`text_digests` computes them."""
+    return [(text_digests([t]) or [None])[0] for t in prepare_texts(list(texts))]
+
+
 def format_evaluation(result: dict) -> str:
     """A printable report of :func:`evaluate`'s result."""
-    lines = [f"evaluated on {result['n']} labelled texts", ""]
+    lines = [f"evaluated on {result['n']} labelled texts"]
+    if result.get("n_seen"):
+        lines.append(f"WARNING: {result['n_seen']} of {result['n']} texts were in the model's training data, "
+                     "so these figures overstate its quality on new texts. Evaluate on texts the model did "
+                     "not see: train on one part of the labelled file and evaluate on the rest.")
+    lines.append("")
     for field, s in result["summary"].items():
         extra = f"  accuracy {s['accuracy']:.3f}" if "accuracy" in s else f"  micro-F1 {s['micro_f1']:.3f}"
         lines.append(f"{field:<8} macro-F1 {s['macro_f1']:.3f}{extra}  precision {s['precision']:.3f}"

@@ -1,6 +1,7 @@
 """Training examples: the profile's own examples and the shipped self-authored texts."""
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -21,6 +22,15 @@ def prepare_texts(texts) -> list[str]:
     from mvvtext.text import normalize
 
     return [mask_and_analyse(normalize(t)) if isinstance(t, str) and t.strip() else "" for t in texts]
+
+
+def text_digests(prepared: list[str]) -> list[str]:
+    """Short digests of prepared (normalised, masked) texts: how a model remembers what it was trained on.
+
+    A model keeps these, not its training texts, so that ``evaluate`` can tell
+    when it is scored on texts it has seen without the model folder holding them.
+    """
+    return sorted({hashlib.sha256(t.encode("utf-8")).hexdigest()[:16] for t in prepared if t})
 
 
 def profile_examples(profile: Profile) -> pd.DataFrame:

@@ -10,6 +10,7 @@ from mvvtext.exceptions import ModelMismatchError, ModelNotFoundError, NotFitted
 FORMAT = 1
 CONFIG = "config.json"
 HEADS = "heads.skops"
+TRAIN_TEXTS = "train_texts.json"  # digests of the training texts (never the texts)
 _TRUSTED_PREFIXES = ("sklearn.", "numpy.", "scipy.", "builtins.", "collections.",
                      "mvvtext.classify._features.sudachi_words", "mvvtext.classify._supervised.WeightedOneVsRest",
                      "mvvtext.classify._heads.BlendedSentiment")
@@ -49,11 +50,14 @@ def save_model(vc, path) -> Path:
         "labelled_weight_used": float(getattr(vc, "labelled_weight_", 1.0)),
         "n_train": int(vc.n_train_),
         "n_labelled": int(vc.n_labelled_),
-        "files": [HEADS],
+        "files": [HEADS, TRAIN_TEXTS],
     }
     state = {"word": sup.features_.word_, "char": sup.features_.char_, "heads": sup.heads_,
              "binarizers": sup.binarizers_, "channel_model": getattr(sup.features_, "channel_model_", None)}
     sio.dump(state, folder / HEADS)
+    (folder / TRAIN_TEXTS).write_text(json.dumps(
+        {"digest": "sha256 of the normalised, masked text, first 16 hex digits",
+         "texts": list(getattr(vc, "train_digests_", []))}), encoding="utf-8")
     (folder / CONFIG).write_text(json.dumps(config, ensure_ascii=False, indent=2), encoding="utf-8")
     return folder
 
@@ -143,5 +147,8 @@ def load_model(path, profile=None, embedder=None):
     vc.supervised_ = sup
     vc.n_train_, vc.n_labelled_ = config["n_train"], config["n_labelled"]
     vc._fit_parts(prof)
+    digests = folder / TRAIN_TEXTS
+    if digests.is_file():  # absent in models saved before it
+        vc.train_digests_ = list(json.loads(digests.read_text(encoding="utf-8")).get("texts", []))
     vc.config_ = config
     return vc

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator
 
-from mvvtext.classify._data import LABEL_COLUMNS, default_examples, prepare_texts
+from mvvtext.classify._data import LABEL_COLUMNS, default_examples, prepare_texts, text_digests
 from mvvtext.classify._lexicon import RiskPatterns, SentimentLexicon
 from mvvtext.classify._profile import load_profile
 from mvvtext.classify._rules import RuleClassifier
@@ -194,6 +194,7 @@ class VoiceClassifier(BaseEstimator):
         self._fit_parts(profile)
         self.n_labelled_ = 0 if X is None else int(len(X))
         self.n_train_ = len(texts)
+        self.train_digests_ = text_digests(texts)
         return self
 
     def _fit_parts(self, profile) -> None:
