@@ -56,7 +56,8 @@ def test_html_report_without_time_or_segments(tmp_path, analysed):
     df = analysed.drop(columns=["timestamp", "site", "department"])
     r = rank_issues(df, segments=[])
     html = write_html_report(r, df, tmp_path / "r.html").read_text("utf-8")
-    assert "trend not computed" in html
+    assert "日時の列「timestamp」が見つからないため、推移は計算していません" in html and "trend not computed" not in html
+    assert "重み：件数 " in html                                # the weights named in Japanese too
     assert html.count("data:image/png;base64,") == 2   # priority bars + matrix only
 
 

@@ -5,6 +5,7 @@ import numpy as np
 import pandas as pd
 
 from mvvtext.exceptions import InputError
+from mvvtext.rank._notes import Note
 from mvvtext.rank._prepare import prepare
 from mvvtext.rank._suppress import suppress
 from mvvtext.rank._util import unique_int
@@ -118,11 +119,10 @@ def breakdown(
     sup["total"] = row_margin
     notes = list(p.notes)
     if mask.any():
-        notes.append(f"{int(mask.sum())} cell(s) hidden: fewer than {min_people_figures} people, "
-                     f"or hidden so that small cells cannot be recovered from totals")
+        notes.append(Note("cells_hidden", n=int(mask.sum()), min_people=min_people_figures))
     if col_margin.any():
         hidden = [values[j] for j in np.flatnonzero(col_margin)]
-        notes.append(f"segments with fewer than {min_people_figures} people hidden: {', '.join(map(str, hidden))}")
+        notes.append(Note("segments_hidden", min_people=min_people_figures, segments=", ".join(map(str, hidden))))
     out.attrs = {"suppressed": sup, "people": pd.DataFrame(people, index=out.index, columns=values),
                  "notes": notes, "measure": measure, "by": by,
                  "column_margin_suppressed": dict(zip(values, col_margin.tolist()))}

@@ -5,6 +5,7 @@ import numpy as np
 import pandas as pd
 
 from mvvtext.exceptions import InputError
+from mvvtext.rank._notes import Note
 from mvvtext.rank._prepare import Prepared
 from mvvtext.rank._util import unique_int
 
@@ -42,7 +43,7 @@ def person_outcome(df: pd.DataFrame, column: str, p: Prepared, notes: list[str])
             column=column, rows=rows,
             failure_cases=[{"index": r, "value": obj[i]} for r, i in zip(rows, bad_pos)])
     if missing.any():
-        notes.append(f"{int(missing.sum())} row(s) with a missing '{column}' excluded from the outcome link")
+        notes.append(Note("rows_without_outcome", n=int(missing.sum()), column=column))
     ok = ~missing
     mx = np.full(p.n_people, -1.0)
     mn = np.full(p.n_people, 2.0)

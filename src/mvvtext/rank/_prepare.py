@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from mvvtext.exceptions import InputError
+from mvvtext.rank._notes import Note
 
 logger = logging.getLogger(__name__)
 
@@ -111,7 +112,7 @@ def prepare(
     ex_topic = np.asarray(codes, dtype=np.int64)
     n_empty = int((lengths == 0).sum())
     if n_empty:
-        notes.append(f"{n_empty} row(s) have no topic and are not counted under any topic")
+        notes.append(Note("rows_without_topic", n=n_empty))
 
     # persons: a missing person id counts as its own (anonymous) voice
     if person is not None:
@@ -122,12 +123,12 @@ def prepare(
         if missing.any():
             pcodes = pcodes.copy()
             pcodes[missing] = n_known + np.arange(int(missing.sum()))
-            notes.append(f"{int(missing.sum())} row(s) have no {person}; each counted as its own voice")
+            notes.append(Note("rows_without_person", n=int(missing.sum()), person=person))
         n_people = n_known + int(missing.sum())
     else:
         pcodes = np.arange(n, dtype=np.int64)
         n_people = n
-        notes.append("no person column: every text counted as a separate voice")
+        notes.append(Note("no_person"))
 
     if "sentiment" in df.columns:
         sent = pd.to_numeric(df["sentiment"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
@@ -138,7 +139,7 @@ def prepare(
                              f"(first: {rows}).", column="sentiment", rows=rows)
     else:
         sent = np.full(n, np.nan)
-        notes.append("no sentiment column: negativity not computed")
+        notes.append(Note("no_sentiment"))
 
     intent_ids = None
     intents: list[str] = []
@@ -147,7 +148,7 @@ def prepare(
         intents = [str(u) for u in iuniq]
         intent_ids = np.asarray(icodes, dtype=np.int64)
     else:
-        notes.append("no intent column: intent mix not computed")
+        notes.append(Note("no_intent"))
 
     risk_flags: dict[str, np.ndarray] = {}
     any_risk = np.zeros(n, dtype=bool)
@@ -162,7 +163,7 @@ def prepare(
             m[rrow[rflat == code]] = True
             risk_flags[code] = m
     else:
-        notes.append("no risks column: risk not computed")
+        notes.append(Note("no_risks"))
 
     period_ids, periods = _periods(df, time, period, notes) if want_time or time else (None, [])
 
@@ -181,8 +182,7 @@ def prepare(
 def _periods(df: pd.DataFrame, time: str | None, period: str, notes: list[str]):
     """Period id per row (``-1`` where the time is missing) and the full period range."""
     if time is None or time not in df.columns:
-        msg = "no time column: trend not computed" if time is None else \
-            f"no time column: trend not computed ('{time}' not found)"
+        msg = Note("no_time") if time is None else Note("time_not_found", time=time)
         notes.append(msg)
         logger.warning(msg)
         return None, []
@@ -198,7 +198,7 @@ def _periods(df: pd.DataFrame, time: str | None, period: str, notes: list[str]):
     if getattr(ts.dt, "tz", None) is not None:
         ts = ts.dt.tz_localize(None)
     if ts.notna().sum() == 0:
-        msg = f"column '{time}' has no timestamps: trend not computed"
+        msg = Note("no_timestamps", time=time)
         notes.append(msg)
         logger.warning(msg)
         return None, []
@@ -215,5 +215,5 @@ def _periods(df: pd.DataFrame, time: str | None, period: str, notes: list[str]):
     periods = [pd.Period(ordinal=o, freq=per.dt.freq) for o in range(lo, hi + 1)]
     n_missing = int((~valid).sum())
     if n_missing:
-        notes.append(f"{n_missing} row(s) without a time are left out of the trend")
+        notes.append(Note("rows_without_time", n=n_missing))
     return ordinals, periods

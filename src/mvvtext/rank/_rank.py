@@ -11,6 +11,7 @@ from mvvtext.exceptions import InputError
 from mvvtext.rank import _components as comp
 from mvvtext.rank._cs import cs_portfolio
 from mvvtext.rank._labels import topic_label
+from mvvtext.rank._notes import Note
 from mvvtext.rank._outcome import outcome_link, person_outcome
 from mvvtext.rank._prepare import prepare
 from mvvtext.rank._quotes import QuoteSource, _clip, quotable_rows, topic_quotes
@@ -249,14 +250,14 @@ def rank_issues(
         elif outcome != "left_early":
             raise InputError(f"The outcome column '{outcome}' is not in the analysed frame.", column=outcome)
         else:
-            notes.append("no outcome column: outcome link not computed")
+            notes.append(Note("no_outcome"))
     if satisfaction_items:
         if overall is None:
             raise InputError("satisfaction_items needs overall= (the overall satisfaction column).")
         parts.append(cs_portfolio(analyzed, satisfaction_items, overall).reindex(p.topics))
     r = pd.concat(parts, axis=1)
     if len(r) == 0:
-        notes.append("no topics found: nothing to rank")
+        notes.append(Note("no_topics"))
     r.insert(0, "label", [topic_label(t) for t in r.index])
     c = _components(r, min_emerging_count)
     r["priority"], used = _priority(c, w)
@@ -285,7 +286,7 @@ def rank_issues(
 def _add_quotes(r, analyzed, p, segments, min_people_quotes, notes) -> None:
     typical, severe = [""] * len(r), [""] * len(r)
     if "text_masked" not in analyzed.columns:
-        notes.append("no text_masked column: no quotes (raw text is never quoted)")
+        notes.append(Note("no_masked_text"))
     else:
         eligible = quotable_rows(analyzed, p, segments, min_people_quotes)
         src = QuoteSource.of(analyzed)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from mvvtext.rank._notes import Note
 from mvvtext.rank._prepare import Prepared
 
 
@@ -43,13 +44,12 @@ def trend(
     if p.period is None or t == 0:
         return pd.DataFrame({c: np.nan for c in cols}, index=p.topics).assign(emerging=False)
     if t < 2:
-        notes.append("only one period of data: trend not computed")
+        notes.append(Note("one_period"))
         return pd.DataFrame({c: np.nan for c in cols}, index=p.topics).assign(emerging=False)
     recent = min(recent_periods, t - 1)
     base = min(baseline_periods, t - recent)
     if recent != recent_periods or base != baseline_periods:
-        notes.append(f"only {t} periods of data: trend compares the last {recent} period(s) "
-                     f"with the {base} before them")
+        notes.append(Note("short_trend", periods=t, recent=recent, base=base))
     mat, totals = period_counts(p)
     x1 = mat[:, t - recent:].sum(axis=1).astype(float)
     x0 = mat[:, t - recent - base:t - recent].sum(axis=1).astype(float)
@@ -65,7 +65,7 @@ def trend(
         z = np.where(sd > 0, (x1 - expected) / np.where(sd > 0, sd, 1), 0.0)
         pval = np.where(m > 0, stats.binom.sf(x1 - 1, m, p0), 1.0) if 0 < p0 < 1 else np.ones(k)
     if n0 == 0 or n1 == 0:
-        notes.append("a trend window holds no texts: trend not computed")
+        notes.append(Note("empty_trend_window"))
         return pd.DataFrame({c: np.nan for c in cols}, index=p.topics).assign(emerging=False)
     emerging = (pval < alpha) & (x1 >= min_emerging_count) & (ratio >= min_rate_ratio)
     return pd.DataFrame({

@@ -10,9 +10,12 @@ import numpy as np
 import pandas as pd
 
 from mvvtext.exceptions import InputError
+from mvvtext.rank._notes import note_text
 from mvvtext.report import _charts
 
 _SEG_JA = {"site": "拠点", "department": "部署", "tenure_band": "勤続年数"}
+_WEIGHT_JA = {"volume": "件数", "negativity": "ネガティブさ", "intent": "苦情・要望の多さ", "risk": "リスク",
+              "trend": "急増", "breadth": "広がり", "outcome": "成果指標との関連", "improvement": "改善度"}
 
 
 def _fmt(v, spec: str, empty: str = "–") -> str:
@@ -120,7 +123,8 @@ def write_html_report(
             name = _SEG_JA.get(first, first)
             breakdowns.append({"title": f"リスクの所在：{name}別の人数",
                                "chart": _charts.heatmap(risk, f"リスク × {name}（リスクを含む声を上げた人数）"),
-                               "notes": [n for n in risk.attrs.get("notes", []) if "no topic" not in n]})
+                               "notes": [note_text(n) for n in risk.attrs.get("notes", [])
+                                         if getattr(n, "key", "") != "rows_without_topic"]})
     for seg in segments:
         if seg not in analyzed.columns:
             continue
@@ -133,7 +137,7 @@ def write_html_report(
         name = _SEG_JA.get(seg, seg)
         breakdowns.append({"title": f"{name}別：声を上げた人の割合",
                            "chart": _charts.heatmap(tab, f"トピック × {name}（その{name}の人のうち声を上げた割合）"),
-                           "notes": tab.attrs.get("notes", [])})
+                           "notes": [note_text(n) for n in tab.attrs.get("notes", [])]})
 
     rows = [_row(r) for _, r in ranking.iterrows()]
     weights = attrs.get("weights", {})
@@ -147,8 +151,8 @@ def write_html_report(
         n_risk=int(ranking["risk_texts"].sum()) if "risk_texts" in ranking else "–",
         n_emerging=int(ranking["emerging"].sum()) if "emerging" in ranking else 0,
         top3=rows[:3], rows=rows, quote_rows=rows[:top], charts=charts, breakdowns=breakdowns,
-        weights_text="、".join(f"{k} {v:.2f}" for k, v in weights.items()),
-        outcome_name=attrs.get("outcome") or "outcome", notes=attrs.get("notes", []),
+        weights_text="、".join(f"{_WEIGHT_JA.get(k, k)} {v:.2f}" for k, v in weights.items()),
+        outcome_name=attrs.get("outcome") or "outcome", notes=[note_text(n) for n in attrs.get("notes", [])],
         min_quotes=attrs.get("min_people_quotes", 10), min_figures=k)
     out = Path(path)
     out.parent.mkdir(parents=True, exist_ok=True)

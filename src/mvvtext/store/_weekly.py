@@ -32,15 +32,17 @@ def rank_section(data: WeeklyData) -> tuple[pd.DataFrame, str]:
     """The ranking layer's decomposed priority (``mvvtext.rank.rank_issues``) over the
     week and its baseline weeks: this week against the 8 before, segments from the store.
 
-    Returns the ranked table (empty when the ranking layer is unavailable) and a note.
+    Returns the ranked table (empty when the ranking layer is unavailable) and a
+    note in Japanese, for the report.
     """
     try:
         from mvvtext.rank import rank_issues
+        from mvvtext.rank._notes import note_text
     except ImportError as e:
-        return pd.DataFrame(), f"mvvtext.rank is not available ({e})"
+        return pd.DataFrame(), f"ランキング（mvvtext.rank）を読み込めませんでした（{e}）"
     frame = data.window
     if frame.empty:
-        return pd.DataFrame(), "no voices in the window"
+        return pd.DataFrame(), "この期間の声がありません"
     known = {"id", "week_ts", "period", "text_masked", "text_missing", "topics", "primary", "intent", "sentiment",
              "risks", "values"}
     segs = [c for c in frame.columns if c not in known]
@@ -51,10 +53,10 @@ def rank_section(data: WeeklyData) -> tuple[pd.DataFrame, str]:
                              min_emerging_count=EMERGING_MIN_COUNT, with_quotes=False)
     except Exception as e:  # the report must stand on the store even if the ranking layer fails
         logger.warning("mvvtext.rank.rank_issues failed on %s; its section is left out: %s", data.period, e)
-        return pd.DataFrame(), f"rank_issues failed: {type(e).__name__}: {e}"
+        return pd.DataFrame(), f"ランキングを計算できませんでした（{type(e).__name__}: {e}）"
     cols = [c for c in ("rank", "topic", "label", "texts", "negative_share", "risk_texts", "trend_z", "emerging",
                         "priority", "explanation") if c in ranked.columns]
-    return ranked[cols], "; ".join(ranked.attrs.get("notes", []))
+    return ranked[cols], "。".join(note_text(n) for n in ranked.attrs.get("notes", []))
 
 
 def alerts_dict(data: WeeklyData) -> dict[str, Any]:
