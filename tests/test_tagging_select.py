@@ -82,3 +82,13 @@ def test_export_sheet_samples_with_the_strategy(tmp_path):
     assert sheet["id"].tolist() == frame.loc[select_for_tagging(frame, 6, "uncertain").index, "id"].tolist()
     default = pd.read_csv(export_sheet(frame, tmp_path / "r.csv", sample=6))  # random by default
     assert default["id"].tolist() == frame.loc[select_for_tagging(frame, 6, "random").index, "id"].tolist()
+
+
+def test_the_cli_offers_exactly_the_strategies():
+    import argparse
+
+    from mvvtext.cli import build_parser
+
+    sub = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
+    strategy = next(a for a in sub.choices["tag-export"]._actions if a.dest == "strategy")
+    assert set(strategy.choices) == set(STRATEGIES) and strategy.default == "random"

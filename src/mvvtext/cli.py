@@ -139,7 +139,7 @@ def _tag_export_args(p: argparse.ArgumentParser) -> Callable[[argparse.Namespace
     _input_columns(p)
     p.add_argument("--out", "-o", required=True, help=".xlsx or .csv sheet, or .json Label Studio tasks")
     p.add_argument("--sample", type=int, default=None, help="tag a sample of N texts (see --strategy)")
-    p.add_argument("--strategy", default="random", choices=("random", "stratified", "uncertain"),
+    p.add_argument("--strategy", default="random", choices=("random", "stratified", "uncertain"),  # = STRATEGIES
                    help="which texts the sample holds: random (default; also fit for `mvvtext evaluate`), "
                         "stratified (one predicted topic after another) or uncertain (the least sure texts, "
                         "spread over the topics)")
