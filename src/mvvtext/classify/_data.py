@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from mvvtext.classify._profile import Profile, default_profile_path
+from mvvtext.classify._profile import Profile, default_profile_path, load_profile
 
 LABEL_COLUMNS = ("topics", "primary", "intent", "sentiment", "risks", "values")
 
@@ -100,13 +100,48 @@ def shipped_training() -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
+def shipped_for_profile(shipped: pd.DataFrame, profile: Profile) -> pd.DataFrame:
+    """The shipped texts' labels, kept only where they mean the same in ``profile``.
+
+    The shipped texts are labelled in the default profile's codes. A company's own
+    values are other values: unless ``profile`` has exactly the default value codes,
+    the shipped ``values`` labels become null (not labelled), so that they train
+    neither for nor against the company's values. A topic, intent or risk code
+    ``profile`` does not have is dropped from a text's labels; a text left with no
+    topic (or an unknown primary, or intent) becomes unlabelled for that field.
+    """
+    default = load_profile(None)
+    out = shipped.copy()
+    codes = {"topics": set(profile.topics), "intent": set(profile.intents), "risks": set(profile.risks)}
+    same_values = set(profile.values) == set(default.values)
+
+    def known(v, allowed):
+        if v is None or (isinstance(v, float) and pd.isna(v)):
+            return None
+        if isinstance(v, str):
+            return v if v in allowed else None
+        kept = [c for c in v if c in allowed]
+        return kept if kept or not len(v) else None  # [] stays [] (labelled: none)
+
+    for field in ("topics", "intent", "risks"):
+        if field in out.columns:
+            out[field] = pd.Series([known(v, codes[field]) for v in out[field]], index=out.index, dtype=object)
+    if "primary" in out.columns:
+        out["primary"] = pd.Series([known(v, codes["topics"]) for v in out["primary"]], index=out.index, dtype=object)
+    if "values" in out.columns and not same_values:
+        out["values"] = pd.Series([None] * len(out), index=out.index, dtype=object)
+    return out
+
+
 def default_examples(profile: Profile, shipped: bool = True) -> pd.DataFrame:
     """Profile examples (+ shipped training texts), in the columns text, channel + label fields.
 
-    The profile's examples have no channel (None); the shipped texts carry theirs.
+    The profile's examples have no channel (None); the shipped texts carry theirs,
+    and their labels as :func:`shipped_for_profile` keeps them for ``profile``.
     """
     frames = [profile_examples(profile)]
     if shipped:
-        frames.append(shipped_training().reindex(columns=["text", "channel", *LABEL_COLUMNS]))
+        frames.append(shipped_for_profile(
+            shipped_training().reindex(columns=["text", "channel", *LABEL_COLUMNS]), profile))
     frame = pd.concat(frames, ignore_index=True).astype(object)
     return frame.where(frame.notna(), None)
