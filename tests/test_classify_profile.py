@@ -178,3 +178,13 @@ def test_shared_example_profile_keys_are_all_known(shared_dir):
     merged = {**mini, **data}  # the example's company, mission, vision and values + the mini taxonomy
     p = profile_from_dict(merged)
     assert set(p.values) == set(data["values"])
+
+
+def test_a_code_defined_twice_is_an_error_naming_both_lines(tmp_path):
+    text = (Path(__file__).parent / "data" / "mini_profile.yaml").read_text(encoding="utf-8")
+    twice = text.replace("topics:\n", "  challenge:\n    name: 二つ目\n    statement: 上書き。\n"
+                                      "    examples: [一つだけ]\ntopics:\n", 1)
+    path = tmp_path / "twice.yaml"
+    path.write_text(twice, encoding="utf-8")
+    with pytest.raises(ProfileError, match=r"lines 7 and 23, key 'values\.challenge': defined twice"):
+        load_profile(path)

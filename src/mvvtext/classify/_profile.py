@@ -145,6 +145,12 @@ class _Doc:
             for key_node, value_node in node.value:
                 key = self._scalars.construct_object(key_node)
                 key = str(key)
+                if key in out:  # YAML keeps the last of two equal keys: the first would vanish unsaid
+                    where = ".".join(str(p) for p in (*path, key))
+                    raise ProfileError(
+                        f"{self.source}, lines {self.lines[path + (key,)]} and {key_node.start_mark.line + 1}, "
+                        f"key '{where}': defined twice. Each code and key appears once; rename one or "
+                        "merge the two.")
                 self.lines[path + (key,)] = key_node.start_mark.line + 1
                 out[key] = self._plain(value_node, path + (key,))
                 self.lines[path + (key,)] = key_node.start_mark.line + 1  # the key's line, not the value's
