@@ -17,10 +17,16 @@ def risks():
     return RiskPatterns(load_profile(MINI))
 
 
-@pytest.mark.parametrize("text", ["特になし", "特になし。", "特にありません", "なし", "", "  "])
+@pytest.mark.parametrize("text", ["特になし", "特になし。", "特にありません", "なし", "", "  ",
+                                  "とくにありません", "トクニナシ", "特にナシ!", "特にございません。", "なしです"])
 def test_filler_is_neutral(lexicon, text):
     s = lexicon.score(text)
     assert s.filler and s.score == 0
+
+
+@pytest.mark.parametrize("text", ["特にないですが、給与を上げてほしい", "ありませんでした", "特に"])
+def test_an_answer_that_says_something_is_not_filler(lexicon, text):
+    assert not lexicon.score(text).filler
 
 
 @pytest.mark.parametrize("text, sign", [
@@ -126,3 +132,16 @@ def test_match_and_excluded_reports_what_an_exclude_cancelled(risks):
     assert risks.match_and_excluded("限界値テストを実施しました。") == ({}, {"health": "限界"})
     hits, cancelled = risks.match_and_excluded("限界値テストは終わった。でももう限界です。")
     assert hits == {"health": "限界"} and cancelled == {}  # a surviving match: nothing to report
+
+
+@pytest.mark.parametrize("text, denial", [
+    ("給与に不満はない。", True), ("不満はありません", True),
+    ("不満はないが、残業が多い。", False),          # a contrast: more than a denial
+    ("不満はない。でも疲れる。", False),            # a second sentence
+    ("不満はないのでしょうか", False),              # a question
+    ("全く不満はない", False),                      # 全く/一度も strengthen, they are no denial
+    ("不満です", False), ("ありがとう", False)])
+def test_only_a_denial(lexicon, text, denial):
+    from mvvtext.classify._decide import _only_a_denial
+
+    assert _only_a_denial(text, lexicon.score(text)) is denial

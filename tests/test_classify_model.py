@@ -306,3 +306,16 @@ def test_evidence_names_only_rules_of_the_labels_chosen(fitted):
         chosen = {*row["topics"], row["intent"], *row["values"]}
         named = set(re.findall(r"(?:^rules: |, )([a-z_]+)\[", rules))
         assert named and named <= chosen, (row["evidence"], chosen)
+
+
+def test_a_bare_denial_is_not_negative_and_no_complaint(fitted):
+    out = fitted.predict(["給料に不満はない。", "給料に不満はないが、残業代が遅いのは困ります。", "不満です。"])
+    assert out.loc[0, "sentiment"] >= 0 and out.loc[0, "intent"] != "complaint"
+    assert out.loc[1, "sentiment"] < 0                     # a contrast follows: the denial is not all it says
+    assert out.loc[2, "sentiment"] < 0
+
+
+def test_filler_answers_are_neutral_reports_about_nothing(fitted):
+    out = fitted.predict(["ﾄｸﾆﾅｼ", "とくにありません。", "特にございません"])
+    assert (out["sentiment"] == 0).all() and (out["intent"] == "report").all()
+    assert (out["primary"] == "other").all() and all(t == ["other"] for t in out["topics"])

@@ -1,6 +1,8 @@
 """Combine the parts of a fitted VoiceClassifier into decisions, scores and evidence."""
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 
@@ -22,6 +24,29 @@ def _fallback(vc, field: str, texts, emb, codes) -> np.ndarray:
         zs = vc.zero_shot_[field]
         return 0.5 * _aligned(codes, zs.classes_, zs.predict_proba(embeddings=emb)) + 0.5 * rules
     return rules
+
+
+_MORE_THAN_A_DENIAL = re.compile(r"[。！？!?\n].|が、|けど|けれど|でも|しかし|ただ|一方|か[。？?]?$|ね[。！!]?$|全く|一度も|全然")
+
+
+def _only_a_denial(text: str, lex) -> bool:
+    """One statement whose every negative word is negated (「給与に不満はない」「困っていることはないです」).
+
+    Not a second sentence, a contrast (が、/けど/でも), a question or an appeal,
+    and no 全く/一度も/全然, which make a negation stronger rather than deny it.
+    """
+    return (lex.negated > 0 and lex.negative == 0 and lex.score > 0
+            and not _MORE_THAN_A_DENIAL.search(text.strip()))
+
+
+def _intent(codes: list[str], row: np.ndarray, filler: bool, denial: bool) -> str:
+    """The intent of highest score; a filler answer is a report, and a bare denial no complaint."""
+    if filler and "report" in codes:
+        return "report"
+    order = [codes[j] for j in np.argsort(-row, kind="stable")]
+    if denial and order[0] == "complaint" and len(order) > 1:
+        return order[1]
+    return order[0]
 
 
 EXCLUDED_RISK_FACTOR = 0.5
@@ -81,6 +106,8 @@ def decide(vc, texts: list[str], emb, channels=None) -> tuple[dict, dict]:
         else:
             scores[field] = np.zeros((n, len(field_codes)))
 
+    lex = [vc.lexicon_.score(t) for t in texts]
+    denied = [_only_a_denial(t, s) for t, s in zip(texts, lex)]
     topic_codes = codes["topics"]
     if "primary" in raw:
         primary_scores = _aligned(topic_codes, sup.classes_["primary"], raw["primary"])
@@ -99,7 +126,11 @@ def decide(vc, texts: list[str], emb, channels=None) -> tuple[dict, dict]:
                 primary[i] = labels[0]
         topics.append(labels)
 
-    intent = [codes["intent"][j] for j in np.argmax(scores["intent"], axis=1)] if n else []
+    intent = [_intent(codes["intent"], row, filler=s.filler, denial=d)
+              for row, s, d in zip(scores["intent"], lex, denied)]
+    for i, s in enumerate(lex):
+        if s.filler and "other" in topic_codes:  # 「特になし」 is about nothing: other, as the profile's examples say
+            primary[i], topics[i] = "other", ["other"]
     t_value = sup.thresholds_.get("values", 0.5)
     values = [[c for c, p in zip(codes["values"], row) if p >= t_value] for row in scores["values"]]
 
@@ -116,12 +147,13 @@ def decide(vc, texts: list[str], emb, channels=None) -> tuple[dict, dict]:
         risks.append([c for c, _ in flagged])
         model_risks.append([(c, p) for c, p in flagged if c not in risk_hits[i]])
 
-    lex = [vc.lexicon_.score(t) for t in texts]
     if "sentiment" in raw:
         sentiment = np.asarray(raw["sentiment"], dtype=float)
     else:
         sentiment = np.array([s.score for s in lex], dtype=float)
     sentiment = np.where([s.filler for s in lex], 0.0, np.clip(sentiment, -2.0, 2.0)) if n else sentiment
+    if n:  # 「不満はない」 alone: not negative, whatever the head makes of the word 不満
+        sentiment = np.where(denied, np.maximum(sentiment, 0.0), sentiment)
 
     decisions = {"topics": topics, "primary": primary, "intent": intent, "sentiment": list(sentiment),
                  "risks": risks, "values": values,

@@ -12,6 +12,17 @@ from mvvtext.classify._tokens import analyse, cached_analysis, char_pairs
 
 _SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]*")
 _FILLER_STRIP = re.compile(r"[\s。、．，.,!！?？ー〜~・…\-]+")
+_KATAKANA_TO_HIRAGANA = {c: c - 0x60 for c in range(0x30A1, 0x30F7)}
+_FILLER_SPELLINGS = (("特に", "とくに"), ("特段", "とくだん"), ("無し", "なし"), ("無い", "ない"), ("ナシ", "なし"),
+                     ("ございません", "ありません"), ("です", ""))
+
+
+def _filler_key(text: str) -> str:
+    """The form filler answers are compared in: 「特にナシ」「とくになし」「ﾄｸﾆﾅｼ」 are one answer."""
+    core = _FILLER_STRIP.sub("", text or "")
+    for spelling, canonical in _FILLER_SPELLINGS:
+        core = core.replace(spelling, canonical)
+    return core.translate(_KATAKANA_TO_HIRAGANA)
 NEGATION_WINDOW = 3
 # Tokens a negation reaches across without using up the window: topic/additive
 # particles, the copula and polite auxiliaries, the existential ある and the
@@ -50,7 +61,7 @@ class SentimentLexicon:
     def __init__(self, profile: Profile) -> None:
         lex = profile.sentiment
         self.profile = profile
-        self._filler = {_FILLER_STRIP.sub("", f) for f in lex.filler}
+        self._filler = {_filler_key(f) for f in lex.filler}
         self._negators = self._forms(lex.negators)
 
     @staticmethod
@@ -89,7 +100,7 @@ class SentimentLexicon:
         return by_pair, short, frozenset(by_pair)
 
     def is_filler(self, text: str) -> bool:
-        core = _FILLER_STRIP.sub("", text or "")
+        core = _filler_key(text)
         return not core or core in self._filler
 
     def score(self, text: str) -> LexiconScore:
