@@ -74,9 +74,11 @@ _KANJI_HONORIFICS = (
 _KANA_HONORIFICS = ("さん", "さま", "くん", "ちゃん", "はん")
 _KATA_HONORIFICS = ("マネージャー", "マネジャー", "リーダー", "チーフ", "サン", "サマ")
 _HONORIFICS = sorted(_KANJI_HONORIFICS + _KANA_HONORIFICS + _KATA_HONORIFICS, key=len, reverse=True)
-# One-kanji honorifics must not start a longer compound (同様, 様子, 氏名, 君主).
+# One-kanji honorifics must not start a longer compound (同様, 様子, 氏名, 君主), and ちゃん
+# before と is the adverb ちゃんと far more often than a name (「残業代ちゃんと出る」).
 _HON = "|".join(
-    re.escape(h) + (rf"(?![{_KANJI}])" if len(h) == 1 else "") for h in _HONORIFICS
+    re.escape(h) + (rf"(?![{_KANJI}])" if len(h) == 1 else "(?!と)" if h == "ちゃん" else "")
+    for h in _HONORIFICS
 )
 _NAME = re.compile(
     rf"(?<![{_KANJI}])(?P<k>[{_KANJI}]+?)(?P<hk>{_HON})"
@@ -100,6 +102,7 @@ NAME_EXCLUSIONS: frozenset[str] = frozenset("""
 パート バイト アルバイト スタッフ メーカー ベンダー ドライバー ユーザー オーナー クライアント ゲスト メンバー チーム
 グループ プロジェクト エリア サブ セクション ライン フロア ストア ショップ システム サポート ヘルプデスク センター
 パートナー ボランティア インターン シニア ジュニア リーダー マネージャー ママ パパ ベテラン ホスト オペレーター
+常連 得意先 お得意 先方 相方 店主 配達員 宅配 美容師 保育士 整体師 歯医者 お隣 ご近所 お向かい
 """.split())
 
 _LEADING = ("昨日", "今日", "本日", "先日", "明日", "毎日", "先週", "今週", "来週", "先月", "今月",
