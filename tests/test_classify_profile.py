@@ -188,3 +188,22 @@ def test_a_code_defined_twice_is_an_error_naming_both_lines(tmp_path):
     path.write_text(twice, encoding="utf-8")
     with pytest.raises(ProfileError, match=r"lines 7 and 23, key 'values\.challenge': defined twice"):
         load_profile(path)
+
+
+def test_a_value_without_examples_is_loaded_with_a_warning(tmp_path, caplog):
+    text = (Path(__file__).parent / "data" / "mini_profile.yaml").read_text(encoding="utf-8")
+    bare = text.replace("topics:\n", "  genba:\n    name: 現場重視\n    statement: 現場で考える。\ntopics:\n", 1)
+    path = tmp_path / "bare.yaml"
+    path.write_text(bare, encoding="utf-8")
+    with caplog.at_level("WARNING", logger="mvvtext.classify._profile"):
+        assert "genba" in load_profile(path).values
+        load_profile(path)                                   # said once, not at every load
+    said = [m for m in caplog.messages if "genba" in m]
+    assert len(said) == 1 and "line 23" in said[0] and "no examples or behaviours" in said[0]
+
+
+def test_the_shipped_and_test_profiles_load_without_warnings(caplog):
+    with caplog.at_level("WARNING", logger="mvvtext.classify._profile"):
+        load_profile(None)
+        load_profile(Path(__file__).parent / "data" / "mini_profile.yaml")
+    assert not caplog.messages

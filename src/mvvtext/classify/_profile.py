@@ -4,6 +4,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
+import logging
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -17,6 +18,7 @@ import yaml
 from mvvtext.exceptions import ProfileError
 
 INTENTS = ("question", "complaint", "request", "praise", "report")
+logger = logging.getLogger(__name__)
 _REPO_PROFILE = Path(__file__).resolve().parents[3] / "models" / "default_profile.yaml"
 
 # The fixed schema keys at each level of a profile (see docs/profile.md). Label codes
@@ -242,7 +244,21 @@ def _labels(doc: _Doc, section: str, *, value: bool = False) -> dict[str, Label]
             examples=_strs(doc, body, path, "examples"),
             behaviours=_strs(doc, body, path, "behaviours"),
         )
+        if not out[code].examples and not out[code].behaviours and code != "other":
+            _warn_once(doc, path, f"{section[:-1]} '{code}' has no examples"
+                       f"{' or behaviours' if value else ''}: it is learned only from its rules and from "
+                       "labelled texts. Add three to five sentences that show it.")
     return out
+
+
+_WARNED: set[tuple[str, tuple]] = set()
+
+
+def _warn_once(doc: _Doc, path: tuple, message: str) -> None:
+    """Log a warning about ``path`` of a profile once per process (profiles are loaded again and again)."""
+    if (doc.source, path) not in _WARNED:
+        _WARNED.add((doc.source, path))
+        logger.warning("%s, line %d: %s", doc.source, doc.lines.get(path, 1), message)
 
 
 def _regexes(doc: _Doc, body: Mapping, path: tuple, key: str) -> tuple[str, ...]:
