@@ -99,11 +99,24 @@ def _as_frame(df_or_path, text: str) -> pd.DataFrame:
         raise TypeError(f"analyze() takes a DataFrame or a file path. Got {type(df_or_path).__name__} instead.")
     if text not in df_or_path.columns:
         raise InputError(f"no text column '{text}'; the columns are {list(df_or_path.columns)}", column=text)
-    col = df_or_path[text]
-    if pd.api.types.is_numeric_dtype(col) and not col.isna().all():
-        raise InputError(f"column '{text}' holds numbers, not text; name the free-text column with text=",
-                         column=text)
     return df_or_path
+
+
+def _texts_to_classify(frame: pd.DataFrame, text: str) -> pd.DataFrame:
+    """``frame`` with the numbers among its texts as text (``5``, ``3.5``), as :func:`mvvtext.read_voices` reads them.
+
+    A wholly numeric text column is an InputError; numbers among texts are named
+    in a logged warning, unless ``read_voices`` has already read (and named) them.
+    """
+    from mvvtext.io._voices import text_cells
+
+    warned = frame.attrs.get("mvvtext_text_column") == text  # read_voices named them
+    cells = text_cells(frame[text], text, frame.attrs.get("mvvtext_source"), warn=not warned)
+    if cells is frame[text]:
+        return frame
+    out = frame.copy()
+    out[text] = cells
+    return out
 
 
 def analyze(df_or_path, text: str = "text", profile=None, model=None, *, embedder="auto",
@@ -134,10 +147,19 @@ def analyze(df_or_path, text: str = "text", profile=None, model=None, *, embedde
         Same index and rows as the input, all input columns kept, plus
         ``text_masked`` and the analysed columns of ARCHITECTURE.md. Rows with
         missing or empty text get primary ``other``, sentiment 0 and empty lists.
+        A number among the texts is classified as its text (``5``, ``3.5``), as
+        :func:`mvvtext.read_voices` reads it, and named in a logged warning; the
+        input column is returned as given.
+
+    Raises
+    ------
+    InputError
+        When the text column is missing or holds only numbers.
     """
     frame = _as_frame(df_or_path, text)
+    to_classify = _texts_to_classify(frame, text)  # before the model, which may have to be fitted
     vc = _resolve_model(model, profile, embedder, verbose)
-    predicted = vc.predict(frame, text=text, verbose=verbose, n_jobs=n_jobs)
+    predicted = vc.predict(to_classify, text=text, verbose=verbose, n_jobs=n_jobs)
     kept = frame.drop(columns=[c for c in predicted.columns if c in frame.columns])
     return pd.concat([kept, predicted], axis=1)
 
@@ -178,9 +200,65 @@ def _as_set(v) -> set:
     return set() if v is None or (isinstance(v, float) and np.isnan(v)) else {str(v)}
 
 
+def _gold_profile(model, profile):
+    """The profile whose codes the gold labels must use: ``profile``, else the model's, else the default."""
+    if profile is not None or not isinstance(model, VoiceClassifier):
+        return profile  # a model folder is loaded with ``profile``: it must be the model's
+    fitted = getattr(model, "profile_", None)
+    return model.profile if fitted is None else fitted
+
+
+def _check_gold(data: pd.DataFrame, profile, text: str, origin) -> None:
+    """Refuse gold labels that ``mvvtext train`` would refuse: codes of the profile, integer sentiment in [-2, 2].
+
+    A null field is allowed (the row is not labelled for it); a labelled row needs a text.
+    """
+    from mvvtext.classify._labelcheck import (LABEL_FIELDS, _locations, _raise_problems, check_label_row,
+                                              check_labelled_texts, profile_codes, resolve_profile)
+
+    codes = profile_codes(resolve_profile(profile))
+    source, rows, unit = _locations(origin, len(data))
+    labels = data[[f for f in LABEL_FIELDS if f in data.columns]]
+    if text in data.columns:
+        check_labelled_texts(labels.assign(text=data[text].tolist()), source=source, rows=rows, unit=unit)
+    problems, failure = [], []
+    for number, rec in zip(rows, labels.to_dict(orient="records")):
+        for field, value, reason in check_label_row(rec, codes)[1]:
+            problems.append(f"{unit} {number}, field '{field}': {reason}")
+            failure.append({"row": number, "column": field, "value": value})
+    if problems:
+        _raise_problems(source, "invalid gold label(s)", problems, failure,
+                        "A field may be null (the row is not labelled for it and is left out of that field's "
+                        "scores); fix the other values, or pass the profile the labels use, and evaluate again.")
+
+
 def evaluate(labelled, model=None, profile=None, *, embedder="auto", predictions: pd.DataFrame | None = None,
              text: str = "text") -> dict:
     """Score a model on labelled texts.
+
+    The gold labels are checked as ``mvvtext train`` checks labelled rows, before
+    anything is classified: every label must be a code of the profile (``profile``
+    when given, else the model's, else the shipped default), list fields (topics,
+    risks, values) lists, sentiment an integer from -2 to 2, and a labelled row
+    needs a text. A null field is allowed: the row is not labelled for it. The
+    same check applies when ``predictions`` are given: pass the ``profile`` of
+    the labels when it is not the default.
+
+    Parameters
+    ----------
+    labelled : path or DataFrame
+        Labelled JSONL (labels-contract shape, read with ``read_labelled``) or a frame
+        with ``text`` and label columns.
+    model : str, Path, VoiceClassifier or None
+        The model to score (``None``: the no-label default model).
+    profile : Profile, str or None
+        The profile of the labels and the model.
+    embedder : str or Embedder
+        Embedding backend of the default model.
+    predictions : DataFrame, optional
+        Predictions to score instead of running a model, one row per labelled row.
+    text : str
+        The text column.
 
     Returns
     -------
@@ -194,8 +272,16 @@ def evaluate(labelled, model=None, profile=None, *, embedder="auto", predictions
         of the texts the model was trained on (``None`` when the model does not
         record it, or ``predictions`` were given). Scores on seen texts overstate
         quality on new ones; a warning is logged when there are any.
+
+    Raises
+    ------
+    InputError
+        Listing every invalid gold label as ``line N, field 'f': 'value' is not a
+        code of the profile; did you mean '…'? (allowed: …)``.
     """
-    data = read_labelled(labelled) if isinstance(labelled, (str, Path)) else labelled.reset_index(drop=True)
+    origin = read_labelled(labelled) if isinstance(labelled, (str, Path)) else labelled
+    data = origin.reset_index(drop=True)
+    _check_gold(data, _gold_profile(model, profile), text, origin)
     n_seen = None
     if predictions is None:
         vc = _resolve_model(model, profile, embedder)

@@ -1,6 +1,8 @@
 """Validate a raw table into the canonical voices frame (docs/ARCHITECTURE.md)."""
 from __future__ import annotations
 
+import logging
+import numbers
 import re
 from pathlib import Path
 from typing import Sequence
@@ -11,7 +13,11 @@ import pandas as pd
 from mvvtext.exceptions import InputError
 from mvvtext.io._read import _listing, read_table
 
+logger = logging.getLogger(__name__)
+
 _JA_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+# a/b/yyyy (03/08/2026, 03.08.2026 10:30): day-first or month-first, decided for the whole column
+_NUMERIC_DATE = re.compile(r"(?P<a>\d{1,2})(?P<sep>[/.\-])(?P<b>\d{1,2})(?P=sep)(?P<year>\d{4})(?P<rest>(?:[\sT].*)?)")
 
 
 def _where(path: str | None) -> str:
@@ -51,23 +57,78 @@ def _require_column(df: pd.DataFrame, name: str, role: str, path: str | None, op
     )
 
 
-def _clean_text(df: pd.DataFrame, col: str, path: str | None) -> tuple[pd.Series, pd.Series]:
-    values = df[col]
+def _is_number(value) -> bool:
+    """A number cell (int, float, NumPy number; not a bool, not NaN)."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Number):
+        return False
+    return not (isinstance(value, numbers.Real) and np.isnan(float(value)))
+
+
+def _number_text(value) -> str:
+    """A number as the text it was typed as: ``5`` for 5 and 5.0, ``3.5`` for 3.5."""
+    if isinstance(value, numbers.Integral):
+        return str(int(value))
+    if isinstance(value, numbers.Real) and float(value).is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def text_cells(values: pd.Series, column: str, path: str | None = None, *, warn: bool = True) -> pd.Series:
+    """The cells of a text column, with numbers among the texts written as text.
+
+    Parameters
+    ----------
+    values : Series
+        The text column.
+    column : str
+        Its name, for messages.
+    path : str, optional
+        The file it was read from, for messages.
+    warn : bool
+        Log a warning naming the rows (index labels) whose numbers were read as text.
+
+    Returns
+    -------
+    Series
+        ``values`` (the same object when it holds no numbers) with each number as
+        text (``5`` and ``5.0`` become ``"5"``, ``3.5`` becomes ``"3.5"``); missing
+        cells stay missing.
+
+    Raises
+    ------
+    InputError
+        When the column holds only numbers: it is not the free-text column.
+    """
     non_null = values.dropna()
     if len(non_null) and pd.api.types.is_numeric_dtype(values):
         raise InputError(
-            f"{_where(path)}column '{col}' holds numbers, not text (e.g. {non_null.iloc[0]!r}). "
+            f"{_where(path)}column '{column}' holds numbers, not text (e.g. {_plain(non_null.iloc[0])!r}). "
             "Choose the free-text column with text=...",
             path=path,
-            column=col,
+            column=column,
         )
-    if len(non_null) and non_null.map(lambda v: isinstance(v, (int, float)) and not isinstance(v, bool)).all():
+    is_number = values.map(_is_number).astype(bool)
+    if not is_number.any():
+        return values
+    if is_number.sum() == len(non_null):
         raise InputError(
-            f"{_where(path)}column '{col}' holds only numbers, not text (e.g. {non_null.iloc[0]!r}). "
+            f"{_where(path)}column '{column}' holds only numbers, not text (e.g. {_plain(non_null.iloc[0])!r}). "
             "Choose the free-text column with text=...",
             path=path,
-            column=col,
+            column=column,
         )
+    if warn:
+        positions, frame = np.flatnonzero(is_number.to_numpy()), values.to_frame()
+        named = [_row_label(frame, i, path) for i in positions[:5]]
+        more = f" … and {len(positions) - 5} more" if len(positions) > 5 else ""
+        logger.warning("%scolumn '%s' has %d number(s) among its texts, read as text (5.0 as '5'): %s%s. "
+                       "If they are not texts, check that '%s' is the free-text column.",
+                       _where(path), column, len(positions), ", ".join(named), more, column)
+    return values.map(lambda v: _number_text(v) if _is_number(v) else v)
+
+
+def _clean_text(df: pd.DataFrame, col: str, path: str | None) -> tuple[pd.Series, pd.Series]:
+    values = text_cells(df[col], col, path)
     text = values.map(lambda v: "" if v is None or (isinstance(v, float) and v != v) else str(v))
     missing = text.str.strip() == ""
     return text.astype(object), missing
@@ -100,12 +161,96 @@ def _parse_mixed_zones(as_text: pd.Series) -> pd.Series:
     return pd.Series(pd.to_datetime(values), index=as_text.index, name=as_text.name)
 
 
-def _parse_timestamps(df: pd.DataFrame, col: str, path: str | None) -> pd.Series:
+def _numeric_date_parts(as_text: pd.Series) -> dict[int, tuple[int, int, str, str]]:
+    """Position -> (first, second, year, rest) of each a/b/yyyy value of a column."""
+    parts = {}
+    for pos, value in enumerate(as_text.tolist()):
+        m = _NUMERIC_DATE.fullmatch(value) if isinstance(value, str) else None
+        if m is not None:
+            parts[pos] = (int(m["a"]), int(m["b"]), m["year"], m["rest"])
+    return parts
+
+
+def _date_example(df: pd.DataFrame, col: str, pos: int, path: str | None) -> str:
+    return f"{_row_label(df, pos, path)}: {df[col].iloc[pos]!r}"
+
+
+def _date_error(message: str, df: pd.DataFrame, col: str, path: str | None, positions: list[int]) -> InputError:
+    return InputError(
+        f"{_where(path)}column '{col}' {message}",
+        path=path,
+        column=col,
+        rows=[df.index[i] for i in positions],
+        failure_cases=[{"index": df.index[i], "value": df[col].iloc[i]} for i in positions],
+    )
+
+
+def _decide_dayfirst(parts: dict[int, tuple[int, int, str, str]], df: pd.DataFrame, col: str,
+                     path: str | None, dayfirst: bool | None) -> bool:
+    """Whether the a/b/yyyy dates of the column put the day first: one order for the whole column.
+
+    A first part above 12 shows day-first dates, a second part above 12 month-first
+    ones. ``dayfirst`` given: every date must fit it. Not given: the dates must
+    show one order, or read the same in both (05/05/2026).
+
+    Raises
+    ------
+    InputError
+        Naming the rows of dates in both orders, of dates that do not fit ``dayfirst``,
+        or of a date that reads differently in the two orders when no date shows the order.
+    """
+    day = [pos for pos, (a, b, _, _) in parts.items() if a > 12 >= b]
+    month = [pos for pos, (a, b, _, _) in parts.items() if b > 12 >= a]
+    iso = "year-month-day (2026-08-13) leaves no doubt"
+    if dayfirst is not None:
+        wrong = month if dayfirst else day
+        if wrong:
+            order = "day/month/year" if dayfirst else "month/day/year"
+            examples = "; ".join(_date_example(df, col, i, path) for i in wrong[:5])
+            raise _date_error(f"has {len(wrong)} date(s) that are not {order} (dayfirst={dayfirst}): {examples}. "
+                              f"Check the dayfirst= choice; {iso}.", df, col, path, wrong)
+        return dayfirst
+    if day and month:
+        raise _date_error(
+            f"mixes day-first and month-first dates: {_date_example(df, col, day[0], path)} puts the day first "
+            f"({parts[day[0]][0]} is no month), {_date_example(df, col, month[0], path)} the month first "
+            f"({parts[month[0]][1]} is no month). Write every date of the column in one order; {iso}.",
+            df, col, path, [day[0], month[0]])
+    if day or month:
+        return bool(day)
+    ambiguous = [pos for pos, (a, b, _, _) in parts.items() if a != b and a <= 12 and b <= 12]
+    if ambiguous:
+        a, b, year, _ = parts[ambiguous[0]]
+        raise _date_error(
+            f"has dates such as {_date_example(df, col, ambiguous[0], path)} that read as {year}-{b:02d}-{a:02d} "
+            f"(day first) or {year}-{a:02d}-{b:02d} (month first), and no date of the column shows which (none "
+            "has a number above 12 in its first two parts). Pass dayfirst=True (day/month/year) or "
+            "dayfirst=False (month/day/year) to read_voices, or write the dates as year-month-day "
+            "(2026-08-13), which leaves no doubt.", df, col, path, ambiguous[:1])
+    return False  # every a/b/yyyy date reads the same both ways (05/05/2026) or is no date at all
+
+
+def _numeric_dates_as_iso(as_text: pd.Series, df: pd.DataFrame, col: str, path: str | None,
+                          dayfirst: bool | None) -> pd.Series:
+    """The column with its a/b/yyyy dates written as yyyy-mm-dd in the one order the column uses."""
+    parts = _numeric_date_parts(as_text)
+    if not parts:
+        return as_text
+    first_is_day = _decide_dayfirst(parts, df, col, path, dayfirst)
+    values = as_text.tolist()
+    for pos, (a, b, year, rest) in parts.items():
+        day, month = (a, b) if first_is_day else (b, a)
+        values[pos] = f"{year}-{month:02d}-{day:02d}{rest}"  # an impossible date stays one: reported below
+    return pd.Series(values, index=as_text.index, name=as_text.name, dtype=object)
+
+
+def _parse_timestamps(df: pd.DataFrame, col: str, path: str | None, dayfirst: bool | None = None) -> pd.Series:
     raw = df[col]
     if pd.api.types.is_datetime64_any_dtype(raw):
         return _to_data_times(raw) if getattr(raw.dt, "tz", None) is not None else raw
     as_text = raw.map(lambda v: None if v is None or (isinstance(v, float) and v != v) or v is pd.NaT
                       or str(v).strip() == "" else _JA_DATE.sub(r"\1-\2-\3", str(v).strip()))
+    as_text = _numeric_dates_as_iso(as_text, df, col, path, dayfirst)
     try:
         parsed = pd.to_datetime(as_text, errors="coerce", format="mixed")
     except (ValueError, TypeError):  # "Mixed timezones detected": offsets in some values only, or different ones
@@ -162,6 +307,7 @@ def read_voices(
     *,
     sheet: str | int = 0,
     source_name: str | Path | None = None,
+    dayfirst: bool | None = None,
 ) -> pd.DataFrame:
     """Read and validate employee voices.
 
@@ -186,6 +332,10 @@ def read_voices(
         Asia/Tokyo time and the offset dropped, so ``...T00:00:00Z`` becomes
         ``09:00``. Both kinds may be mixed in one column. A tz-aware datetime
         column of a DataFrame or Parquet file is converted the same way.
+        Dates written day/month/year or month/day/year (``13/08/2026``,
+        ``08.13.2026 10:30``) are read in one order for the whole column, the
+        order that some date shows by a number above 12 (see ``dayfirst``).
+        ``2026-08-13``, ``2026/08/13`` and ``2026年8月13日`` are read as written.
     segments : list of str, optional
         Columns used for breakdowns (site, department, tenure band …); must exist.
     sheet : str or int
@@ -194,19 +344,29 @@ def read_voices(
         When ``source`` is a DataFrame read from a file, that file's name: error
         messages then name it, and for CSV/TSV/Excel they name rows by file line
         (an integer index label is taken as the row's 0-based position in the file).
+    dayfirst : bool, optional
+        The order of the timestamp column's a/b/yyyy dates: ``True`` day/month/year,
+        ``False`` month/day/year. Default: the order some date shows (``13/08/2026``
+        is day-first); an InputError when dates show both orders, or when none
+        shows the order and some date reads differently in the two (``03/08/2026``).
 
     Returns
     -------
     DataFrame
         One row per input row, same order and index, all input columns kept, plus
         ``id``, ``text``, ``channel``, ``timestamp`` and ``text_missing`` (True where
-        the text is empty or missing; such rows are kept, never dropped).
+        the text is empty or missing; such rows are kept, never dropped). A number
+        among the texts becomes text (``5``, ``3.5``; ``5.0`` as ``5``) and is named
+        in a logged warning.
 
     Raises
     ------
     InputError
         Naming the file, the row and the column of what is wrong.
     """
+    if dayfirst not in (None, True, False):
+        raise ValueError(f"The 'dayfirst' parameter of read_voices must be True, False or None. "
+                         f"Got {dayfirst!r} instead.")
     path: str | None = None
     if isinstance(source, pd.DataFrame):
         df = source.copy()
@@ -241,11 +401,11 @@ def read_voices(
     elif "channel" not in out.columns:
         out["channel"] = pd.Series(pd.NA, index=df.index, dtype="string")
     if timestamp is not None:
-        out["timestamp"] = _parse_timestamps(df, timestamp, path)
+        out["timestamp"] = _parse_timestamps(df, timestamp, path, dayfirst)
     elif "timestamp" not in out.columns:
         out["timestamp"] = pd.Series(pd.NaT, index=df.index, dtype="datetime64[ns]")
     else:
-        out["timestamp"] = _parse_timestamps(df, "timestamp", path)
+        out["timestamp"] = _parse_timestamps(df, "timestamp", path, dayfirst)
     out.attrs = {**df.attrs, "mvvtext_source": path, "mvvtext_segments": list(segments or []),
                  "mvvtext_text_column": text}
     n_missing = int(out["text_missing"].sum())
