@@ -82,3 +82,14 @@ def test_a_file_names_its_line_and_the_cli_refuses_too(tmp_path, capsys):
     assert "v.csv" in str(err.value) and "row 1 (line 2)" in str(err.value) and "row 2 (line 3)" in str(err.value)
     assert main(["analyze", str(path), "--text-col", "本文", "--time-col", "日付"]) == 2
     assert "mixes day-first and month-first" in capsys.readouterr().err
+
+
+def test_the_cli_chooses_the_order_with_date_order(tmp_path, capsys):
+    path = tmp_path / "v.csv"
+    path.write_text("id,本文,日付\nA,給料が安い,03/08/2026\nB,残業が多い,04/09/2026\n", encoding="utf-8")
+    assert main(["--quiet", "analyze", str(path), "--text-col", "本文", "--time-col", "日付"]) == 2
+    assert "--date-order" in capsys.readouterr().err
+    out = tmp_path / "a.csv"
+    assert main(["--quiet", "analyze", str(path), "--text-col", "本文", "--time-col", "日付", "--date-order", "dmy",
+                 "--out", str(out)]) == 0
+    assert pd.read_csv(out)["timestamp"].astype(str).str[:10].tolist() == ["2026-08-03", "2026-09-04"]

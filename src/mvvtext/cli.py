@@ -32,6 +32,9 @@ def _input_columns(p: argparse.ArgumentParser) -> None:
     p.add_argument("--text-col", default="text", help="free-text column (default: text)")
     p.add_argument("--id-col", default=None, help="id column (default: row numbers)")
     p.add_argument("--time-col", default=None, help="timestamp column")
+    p.add_argument("--date-order", choices=("dmy", "mdy"), default=None,
+                   help="order of a/b/yyyy dates: dmy (13/08/2026) or mdy (08/13/2026); default: decided per column, "
+                        "an error where the dates fit both")
     p.add_argument("--channel-col", default=None, help="channel column")
     p.add_argument("--segment-col", action="append", default=[], help="segment column (repeatable)")
 
@@ -44,7 +47,13 @@ def _read(args: argparse.Namespace):
     from mvvtext.io import read_voices
 
     return read_voices(args.input, text=args.text_col, id=args.id_col, channel=args.channel_col,
-                       timestamp=args.time_col, segments=args.segment_col)
+                       timestamp=args.time_col, segments=args.segment_col, dayfirst=_dayfirst(args))
+
+
+def _dayfirst(args: argparse.Namespace) -> bool | None:
+    """``--date-order`` as ``read_voices(dayfirst=)``: dmy True, mdy False, not given None."""
+    order = getattr(args, "date_order", None)
+    return None if order is None else order == "dmy"
 
 
 @command("analyze", "classify each text (topics, intent, sentiment, risks, values)")
@@ -223,7 +232,7 @@ def _rank_args(p: argparse.ArgumentParser) -> Callable[[argparse.Namespace], int
         ranking = run_rank_command(
             args.input, text_col=args.text_col, time_col=args.time_col, person_col=args.person_col,
             segment_cols=args.segment_col, outcome_col=args.outcome_col, id_col=args.id_col,
-            channel_col=args.channel_col, period=args.period,
+            channel_col=args.channel_col, period=args.period, dayfirst=_dayfirst(args),
             out=args.out, html=args.html, xlsx=args.xlsx, analyzed_out=args.analyzed_out,
             min_people_figures=args.min_people, min_people_quotes=args.min_people_quotes, language=args.language,
             analyze_kwargs={"profile": args.profile, "model": args.model, "verbose": _verbose(args),

@@ -225,7 +225,8 @@ def _decide_dayfirst(parts: dict[int, tuple[int, int, str, str]], df: pd.DataFra
             f"has dates such as {_date_example(df, col, ambiguous[0], path)} that read as {year}-{b:02d}-{a:02d} "
             f"(day first) or {year}-{a:02d}-{b:02d} (month first), and no date of the column shows which (none "
             "has a number above 12 in its first two parts). Pass dayfirst=True (day/month/year) or "
-            "dayfirst=False (month/day/year) to read_voices, or write the dates as year-month-day "
+            "dayfirst=False (month/day/year) to read_voices (--date-order dmy or mdy on the command line), "
+            "or write the dates as year-month-day "
             "(2026-08-13), which leaves no doubt.", df, col, path, ambiguous[:1])
     return False  # every a/b/yyyy date reads the same both ways (05/05/2026) or is no date at all
 

@@ -32,6 +32,7 @@ def run_rank_command(
     min_people_quotes: int = 10,
     analyze_kwargs: dict | None = None,
     language: str = "ja",
+    dayfirst: bool | None = None,
 ) -> pd.DataFrame:
     """Read → analyse → rank a file and write the ranking (and optional reports).
 
@@ -59,6 +60,8 @@ def run_rank_command(
         Passed to :func:`mvvtext.classify.analyze`.
     language : {'ja', 'en'}
         Language of the ranking's ``explanation`` column.
+    dayfirst : bool, optional
+        Order of a/b/yyyy dates, as in :func:`mvvtext.io.read_voices`.
 
     Returns
     -------
@@ -75,7 +78,7 @@ def run_rank_command(
     t0 = time.perf_counter()
     segs = list(segment_cols)
     voices = read_voices(input, text=text_col, id=id_col, channel=channel_col, timestamp=time_col,
-                         segments=segs)
+                         segments=segs, dayfirst=dayfirst)
     timings["read"] = time.perf_counter() - t0
     for what, col in (("person", person_col), ("outcome", outcome_col)):
         if col is not None and col not in voices.columns:

@@ -45,7 +45,8 @@ def cmd_score(args: argparse.Namespace) -> int:
             timestamp=getattr(args, "time_col", None), channel=getattr(args, "channel_col", None),
             segments=_segments(args), wait=float(getattr(args, "wait", 0) or 0),
             verbose=getattr(args, "verbose", None), log_file=getattr(args, "log_file", None),
-            n_jobs=getattr(args, "n_jobs", None))
+            n_jobs=getattr(args, "n_jobs", None),
+            dayfirst=None if getattr(args, "date_order", None) is None else args.date_order == "dmy")
         print(summary)
 
     return _run(go)
@@ -94,6 +95,9 @@ def add_store_commands(subparsers: Any) -> None:
     p.add_argument("--text-col", default="text", help="free-text column (default: text)")
     p.add_argument("--id-col", help="id column (default: 'id' when present)")
     p.add_argument("--time-col", help="timestamp column (default: 'timestamp' when present)")
+    p.add_argument("--date-order", choices=("dmy", "mdy"), default=None,
+                   help="order of a/b/yyyy dates: dmy (13/08/2026) or mdy (08/13/2026); default: decided per "
+                        "column, an error where the dates fit both")
     p.add_argument("--channel-col", help="channel column (default: 'channel' when present)")
     p.add_argument("--segment-col", action="append", help="segment column for breakdowns (repeat or comma-separate)")
     p.add_argument("--log-file", help="append the run's log to this file")

@@ -62,7 +62,8 @@ def _read_raw(source: str | Path | pd.DataFrame, sheet: str | int) -> tuple[pd.D
 
 def load_input(source: str | Path | pd.DataFrame, *, store: object, text: str = "text", id: str | None = None,
                channel: str | None = None, timestamp: str | None = None,
-               segments: Sequence[str] | None = None, sheet: str | int = 0) -> LoadedInput:
+               segments: Sequence[str] | None = None, sheet: str | int = 0,
+               dayfirst: bool | None = None) -> LoadedInput:
     """Read an export into a voices frame, counting and dropping duplicated rows.
 
     A duplicated row is one whose id and text (or, without an id column, whose
@@ -125,6 +126,6 @@ def load_input(source: str | Path | pd.DataFrame, *, store: object, text: str = 
         raw = raw.loc[~dup]
     # source_name: messages name the file and its line; raw keeps the file's row positions as index
     voices = read_voices(raw, text=text, id=id, channel=channel, timestamp=timestamp, segments=segments,
-                         source_name=path)
+                         source_name=path, dayfirst=dayfirst)
     voices.attrs["mvvtext_source"] = path
     return LoadedInput(voices, n_input, n_duplicates, path, digest, list(raw.columns), segments, id is not None)

@@ -193,6 +193,7 @@ def score_into_store(
     timestamp: str | None = None,
     segments: Sequence[str] | None = None,
     sheet: str | int = 0,
+    dayfirst: bool | None = None,
     batch_size: int = 2000,
     wait: float | None = None,
     verbose: bool | None = None,
@@ -226,6 +227,8 @@ def score_into_store(
         As in :func:`mvvtext.io.read_voices`; ``id``, ``timestamp`` and ``channel``
         default to columns of those names when present. Without an id column a
         text's id is derived from its content and time.
+    dayfirst : bool, optional
+        Order of a/b/yyyy dates, as in :func:`mvvtext.io.read_voices`.
     batch_size : int
         Rows scored and written per step.
     wait : float, optional
@@ -258,7 +261,7 @@ def score_into_store(
                   ).acquire().release()
         started = _now()
         loaded = load_input(input, store=store, text=text, id=id, channel=channel, timestamp=timestamp,
-                            segments=segments, sheet=sheet)
+                            segments=segments, sheet=sheet, dayfirst=dayfirst)
         segs = loaded.segments or list(loaded.voices.attrs.get("mvvtext_segments", []))
         run_id = f"{started:%Y%m%dT%H%M%S}-{secrets.token_hex(3)}"
         summary = RunSummary(run_id, "score", "ok", str(store.path), started, started,
