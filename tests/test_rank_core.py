@@ -98,9 +98,11 @@ def test_one_week_of_data(small):
 
 def test_single_text_topic_and_empty_topics():
     df = frame([("a", ["pay"], -1.0, "complaint", [], 0, "X"), ("b", [], 0.0, "report", [], 1, "X")])
-    r = rank_issues(df, outcome=None)
+    r = rank_issues(df, outcome=None, min_people_figures=1)
     assert list(r["topic"]) == ["pay"] and r.loc[0, "texts"] == 1
     assert any("no topic" in n for n in r.attrs["notes"])
+    hidden = rank_issues(df, outcome=None)                   # 1 person < 5: the count is hidden
+    assert hidden.loc[0, "suppressed"] == "figures+quotes" and np.isnan(hidden.loc[0, "texts"])
     empty = frame([("a", [], 0.0, "report", [], 0, "X")])
     r2 = rank_issues(empty, outcome=None)
     assert len(r2) == 0
@@ -158,7 +160,7 @@ def test_trend_uses_rates_relative_to_total_volume():
 def test_tiny_surge_is_not_emerging():
     df = frame([("a", ["pay"], -1.0, "complaint", [], d, "X") for d in range(0, 84, 7)]
                + [("b", ["career"], 0.0, "question", [], 83, "X")] * 2)
-    r = rank_issues(df, outcome=None).set_index("topic")
+    r = rank_issues(df, outcome=None, min_people_figures=1).set_index("topic")
     assert not r.loc["career", "emerging"]                # 2 texts < min_emerging_count
 
 

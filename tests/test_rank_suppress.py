@@ -168,7 +168,16 @@ def test_breadth_ignores_segments_below_threshold():
     r = rank_issues(df, outcome=None, segments=["site"]).set_index("topic")
     assert r.loc["pay", "segments_raising_site"] == 4     # tiny site has < 5 people
     assert r.loc["pay", "segments_total_site"] == 5
-    assert r.loc["harassment", "segments_raising_site"] == 0
+    # a topic of < 5 people counts towards no segment (computed on the true figures) ...
+    from mvvtext.rank._components import breadth
+    from mvvtext.rank._prepare import prepare
+
+    p = prepare(df, topic_field="topics", time=None, person="person_id", segments=["site"], period="W",
+                negative_threshold=-0.5, want_time=False)
+    assert breadth(p, 5).loc["harassment", "segments_raising_site"] == 0
+    # ... and the ranking does not print it (its figures are hidden)
+    assert r.loc["harassment", "suppressed"] == "figures+quotes"
+    assert np.isnan(r.loc["harassment", "segments_raising_site"]) and np.isnan(r.loc["harassment", "breadth"])
 
 
 def test_permutation_invariance():

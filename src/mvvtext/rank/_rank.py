@@ -46,9 +46,14 @@ _WORDING: dict[str, dict] = {
         "less": "{outcome} {ratio:.1f}× less likely", "suppressed": "({what} suppressed: small group)",
         "segments": {"site": "sites", "department": "departments", "tenure_band": "tenure bands",
                      "branch": "branches", "division": "divisions"},
-        "segment_other": "{col} groups", "what": {},
+        "segment_other": "{col} groups", "what": {"figures+quotes": "figures and quotes"},
     },
 }
+#: Columns kept in a row whose figures are hidden (``suppressed == "figures+quotes"``): they do not
+#: describe the few people who raised the topic (the CS-portfolio columns come from every respondent).
+_KEPT_IN_HIDDEN_ROWS = ("rank", "topic", "label", "priority", "suppressed", "explanation", "quote_typical",
+                        "quote_severe", "c_improvement")
+_KEPT_PREFIXES = ("segments_total_", "cs_")
 
 
 def _components(r: pd.DataFrame, min_emerging_count: int) -> pd.DataFrame:
@@ -92,6 +97,8 @@ def _priority(c: pd.DataFrame, weights: Mapping[str, float]) -> tuple[pd.Series,
 def _explain(row: pd.Series, segments: Sequence[str], outcome: str | None, language: str = "ja") -> str:
     """One readable line of what drives a topic's priority, in ``language`` (see :data:`_WORDING`)."""
     w = _WORDING[language]
+    if row.get("suppressed") == "figures+quotes":       # no figure of a small group, not even in words
+        return w["suppressed"].format(what=w["what"].get(row["suppressed"], row["suppressed"]))
     parts = [w["texts"].format(n=int(row["texts"]), share=row["share"])]
     if pd.notna(row.get("negative_share")):
         parts.append(w["negative"].format(v=row["negative_share"]))
@@ -113,6 +120,44 @@ def _explain(row: pd.Series, segments: Sequence[str], outcome: str | None, langu
     if row.get("suppressed"):
         parts.append(w["suppressed"].format(what=w["what"].get(row["suppressed"], row["suppressed"])))
     return w["sep"].join(parts)
+
+
+def _hide_figures(r: pd.DataFrame) -> pd.DataFrame:
+    """Hide every figure of the rows marked ``suppressed == "figures+quotes"``.
+
+    Counts, shares, negativity, sentiment, intent mix, risk counts, trend, breadth,
+    outcome figures and the normalised components of those rows become NaN
+    (``emerging`` becomes ``<NA>``; the column is nullable boolean). ``rank``,
+    ``priority``, ``label``, the CS-portfolio columns and ``segments_total_<col>``
+    stay: they were computed from the true figures but describe no small group.
+
+    Parameters
+    ----------
+    r : DataFrame
+        The ranking, already scored, sorted and explained.
+
+    Returns
+    -------
+    DataFrame
+        A copy with the figures of small-group rows hidden.
+    """
+    out = r.copy()
+    if "emerging" in out:
+        out["emerging"] = out["emerging"].astype("boolean")
+    hidden = (out["suppressed"] == "figures+quotes").to_numpy()
+    if not hidden.any():
+        return out
+    cols = [c for c in out.columns if c not in _KEPT_IN_HIDDEN_ROWS and not str(c).startswith(_KEPT_PREFIXES)]
+    for c in cols:
+        if c == "emerging":
+            out.loc[hidden, c] = pd.NA
+        elif pd.api.types.is_numeric_dtype(out[c].dtype):
+            out[c] = out[c].astype(float)
+            out.loc[hidden, c] = np.nan
+        else:
+            out[c] = out[c].astype(object)
+            out.loc[hidden, c] = None
+    return out
 
 
 def rank_issues(
@@ -170,8 +215,12 @@ def rank_issues(
         breadth 0.10, outcome 0.15, improvement 0.10. Components that cannot be
         computed (no time, no outcome …) are left out and the rest renormalised.
     min_people_figures : int
-        Topics raised by fewer people get no outcome figures; segments smaller than
-        this do not count towards breadth.
+        Topics raised by fewer people are marked ``suppressed = "figures+quotes"``:
+        every figure of their row (texts, people, shares, sentiment, risk counts,
+        trend, breadth, outcome, normalised components) is NaN (``emerging``:
+        ``<NA>``); only ``rank``, ``priority`` and the label remain. The priority is
+        computed from the true figures before they are hidden. Segments smaller
+        than this do not count towards breadth.
     min_people_quotes : int
         Quotes only for topics raised by at least this many people, and only from
         writers whose every segment holds at least this many people.
@@ -208,8 +257,10 @@ def rank_issues(
         ``trend_z``, ``trend_p``, ``emerging``, ``segments_raising_<col>``,
         ``outcome_lift``, ``outcome_odds_ratio`` + CI, ``outcome_p`` …), the
         normalised components ``c_<name>``, ``priority`` (0–100), ``explanation``,
-        ``suppressed`` and the quotes. ``attrs`` holds ``notes``, ``weights`` (as
-        used, renormalised) and the parameters.
+        ``suppressed`` and the quotes. Rows of topics raised by fewer than
+        ``min_people_figures`` people hold no figures (NaN; see that parameter).
+        ``attrs`` holds ``notes``, ``weights`` (as used, renormalised) and the
+        parameters.
     """
     if language not in _WORDING:
         raise InputError(f"The 'language' parameter of rank_issues must be one of {sorted(_WORDING)}. "
@@ -269,10 +320,10 @@ def rank_issues(
         _add_quotes(r, analyzed, p, segments, min_people_quotes, notes)
     r["explanation"] = [_explain(row, segments, outcome if "outcome_p" in r else None, language)
                         for _, row in r.iterrows()]
-    r = r.sort_values(["priority", "people"], ascending=False, kind="stable")
+    r = r.sort_values(["priority", "people"], ascending=False, kind="stable")   # true figures
     r.insert(0, "rank", np.arange(1, len(r) + 1))
     r.index.name = "topic"
-    r = r.reset_index()
+    r = _hide_figures(r.reset_index())
     for n in notes:
         logger.info(n)
     r.attrs = {"notes": list(notes), "weights": used, "n_texts": p.n_rows, "n_people": p.n_people,
@@ -284,6 +335,11 @@ def rank_issues(
 
 
 def _add_quotes(r, analyzed, p, segments, min_people_quotes, notes) -> None:
+    """Fill quote_typical / quote_severe for topics raised by at least ``min_people_quotes`` people.
+
+    Topics whose figures are hidden (``suppressed == "figures+quotes"``) get no
+    quote either, even when ``min_people_figures > min_people_quotes``.
+    """
     typical, severe = [""] * len(r), [""] * len(r)
     if "text_masked" not in analyzed.columns:
         notes.append(Note("no_masked_text"))
@@ -292,7 +348,7 @@ def _add_quotes(r, analyzed, p, segments, min_people_quotes, notes) -> None:
         src = QuoteSource.of(analyzed)
         texts = src.texts
         for i, topic in enumerate(r.index):
-            if r.at[topic, "people"] < min_people_quotes:
+            if r.at[topic, "people"] < min_people_quotes or r.at[topic, "suppressed"] == "figures+quotes":
                 continue
             tid = p.topics.index(topic)
             t = topic_quotes(src, p, tid, eligible, 1, "typical")

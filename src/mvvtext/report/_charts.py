@@ -41,6 +41,25 @@ def _label(row: pd.Series) -> str:
     return f"{row['label']}" if row.get("label") and row["label"] != row["topic"] else str(row["topic"])
 
 
+def _flag(v) -> bool:
+    """True only for a real True (a hidden ``emerging`` is ``<NA>``, which counts as not shown)."""
+    return isinstance(v, (bool, np.bool_)) and bool(v)
+
+
+def _emerging(ranking: pd.DataFrame) -> np.ndarray:
+    """Boolean array of ``emerging`` per ranking row, hidden (``<NA>``) and absent as False."""
+    if "emerging" not in ranking:
+        return np.zeros(len(ranking), dtype=bool)
+    return ranking["emerging"].astype("boolean").fillna(False).to_numpy(dtype=bool)
+
+
+def _hidden(ranking: pd.DataFrame) -> np.ndarray:
+    """Boolean array: the row's figures are hidden (``suppressed == "figures+quotes"``)."""
+    if "suppressed" not in ranking:
+        return np.zeros(len(ranking), dtype=bool)
+    return (ranking["suppressed"] == "figures+quotes").to_numpy(dtype=bool)
+
+
 def priority_bars(ranking: pd.DataFrame, top: int = 15) -> str:
     """Horizontal bars of priority, stacked by weighted component, top topics first."""
     plt = _plt()
@@ -48,38 +67,90 @@ def priority_bars(ranking: pd.DataFrame, top: int = 15) -> str:
     weights = ranking.attrs.get("weights", {})
     fig, ax = plt.subplots(figsize=(8.5, 0.42 * len(r) + 1.2))
     left = np.zeros(len(r))
+    hidden = _hidden(r)
     colors = plt.get_cmap("tab10").colors
     for i, (name, w) in enumerate(weights.items()):
         col = f"c_{name}"
         if col not in r:
             continue
-        seg = 100 * r[col].fillna(0).to_numpy() * w
+        seg = np.where(hidden, 0.0, 100 * r[col].fillna(0).to_numpy() * w)
         ax.barh(np.arange(len(r)), seg, left=left, color=colors[i % 10], label=name, height=0.7)
         left += seg
+    if hidden.any():  # small groups: the score only, its components are hidden
+        ys = np.flatnonzero(hidden)
+        pr = r["priority"].fillna(0).to_numpy(dtype=float)[ys]
+        ax.barh(ys, pr, color="#e9ecef", hatch="///", edgecolor="#adb5bd", linewidth=0, height=0.7,
+                label="内訳秘匿（小集団）")
+        left[ys] = pr
     ax.set_yticks(np.arange(len(r)))
-    ax.set_yticklabels([f"{_label(x)}" + (" ▲" if x.get("emerging") else "") for _, x in r.iterrows()])
+    ax.set_yticklabels([f"{_label(x)}" + (" ▲" if _flag(x.get("emerging")) else "") for _, x in r.iterrows()])
     for y, (_, x) in enumerate(r.iterrows()):
         ax.text(left[y] + 0.8, y, f"{x['priority']:.0f}", va="center", fontsize=9)
     ax.set_xlabel("優先度スコア（要素別の寄与）")
     ax.set_xlim(0, max(left.max() * 1.12, 10))
-    ax.legend(loc="lower right", fontsize=8, ncol=2, frameon=False)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)  # never over a bar
     ax.spines[["top", "right"]].set_visible(False)
     return to_png(fig)
 
 
-def trend_lines(period_table: pd.DataFrame, ranking: pd.DataFrame, top: int = 6) -> str:
-    """Texts per period for the top topics (suppressed cells left as gaps)."""
+def trend_series(period_table: pd.DataFrame, ranking: pd.DataFrame, top: int = 6
+                 ) -> tuple[pd.DataFrame, list[str]]:
+    """The lines of the trend chart: texts per period, hidden cells as NaN gaps.
+
+    Parameters
+    ----------
+    period_table : DataFrame
+        ``breakdown(by="period")`` (topics × periods plus ``total``), hidden cells NaN;
+        its ``attrs["suppressed"]``, when present, marks them.
+    ranking : DataFrame
+        The ranking: its top ``top`` topics and every emerging topic are candidates.
+    top : int
+        Top topics considered.
+
+    Returns
+    -------
+    (DataFrame, list of str)
+        Topics × periods of floats, visible cells at their true value and hidden
+        cells NaN (never 0), one row per drawable topic in ranking order; and the
+        candidate topics left out because none of their non-empty cells is shown
+        (every count hidden) or because their row in the ranking hides its figures.
+    """
+    cand = list(ranking["topic"].head(top))
+    cand += [t for t in ranking.loc[_emerging(ranking), "topic"] if t not in cand]
+    hidden_rows = set(ranking.loc[_hidden(ranking), "topic"])
+    data = period_table.drop(columns=["total"], errors="ignore").astype(float)
+    sup = period_table.attrs.get("suppressed")
+    if sup is not None:
+        mask = sup.reindex(index=data.index, columns=data.columns, fill_value=True).to_numpy(dtype=bool)
+        data = data.mask(mask)
+    keep, left_out = [], []
+    for t in cand:
+        if t not in data.index:
+            continue
+        row = data.loc[t]
+        if t in hidden_rows or not (row.fillna(0) > 0).any():
+            left_out.append(t)
+        else:
+            keep.append(t)
+    return data.loc[keep], left_out
+
+
+def trend_lines(period_table: pd.DataFrame, ranking: pd.DataFrame, top: int = 6) -> str | None:
+    """Texts per period for the top and emerging topics (hidden cells left as gaps).
+
+    Topics with no visible non-empty cell are left out (see :func:`trend_series`);
+    None when no topic is left to draw.
+    """
+    data, _ = trend_series(period_table, ranking, top)
+    if len(data) == 0:
+        return None
     plt = _plt()
-    topics = [t for t in ranking["topic"].head(top) if t in period_table.index]
-    emerging = [t for t in ranking.loc[ranking.get("emerging", False) == True, "topic"]  # noqa: E712
-                if t in period_table.index and t not in topics]
-    topics += emerging
-    data = period_table.drop(columns=["total"], errors="ignore")
-    labels = dict(zip(ranking["topic"], ranking["label"]))
+    labels = dict(zip(ranking["topic"], ranking.get("label", ranking["topic"])))
+    emerging = set(ranking.loc[_emerging(ranking), "topic"])
     fig, ax = plt.subplots(figsize=(9, 4))
     x = np.arange(data.shape[1])
-    for t in topics:
-        is_em = bool(ranking.loc[ranking["topic"] == t, "emerging"].any()) if "emerging" in ranking else False
+    for t in data.index:
+        is_em = t in emerging
         ax.plot(x, data.loc[t].to_numpy(dtype=float), marker="o", markersize=3,
                 linewidth=2.6 if is_em else 1.2, alpha=1.0 if is_em else 0.75, label=labels.get(t, t) + (" ▲急増" if is_em else ""))
     step = max(1, len(x) // 10)
@@ -93,9 +164,13 @@ def trend_lines(period_table: pd.DataFrame, ranking: pd.DataFrame, top: int = 6)
 
 
 def priority_matrix(ranking: pd.DataFrame) -> str:
-    """Bubble chart: negativity × volume, bubble = people, colour = priority, risk topics outlined."""
+    """Bubble chart: negativity × volume, bubble = people, colour = priority, risk topics outlined.
+
+    Topics whose figures are hidden (``suppressed == "figures+quotes"``) are not drawn.
+    """
     plt = _plt()
-    r = ranking.dropna(subset=["negative_share"]) if "negative_share" in ranking else ranking.iloc[:0]
+    r = ranking.loc[~_hidden(ranking)]                     # small groups: no point to plot
+    r = r.dropna(subset=["negative_share"]) if "negative_share" in r else r.iloc[:0]
     fig, ax = plt.subplots(figsize=(8, 5.5))
     if len(r):
         size = 30 + 1200 * r["people"] / max(r["people"].max(), 1)

@@ -24,22 +24,31 @@ def _fmt(v, spec: str, empty: str = "–") -> str:
     return format(v, spec)
 
 
+def _count(v, empty: str = "–") -> int | str:
+    """An integer count, or ``empty`` when it is missing (hidden)."""
+    if v is None or v is pd.NA or (isinstance(v, (float, np.floating)) and not np.isfinite(v)):
+        return empty
+    return int(v)
+
+
 def _row(r: pd.Series) -> dict:
+    """Template fields of one ranking row; hidden (NaN / <NA>) figures print as 「–」."""
     lift = r.get("outcome_lift")
     ci = ""
     if pd.notna(r.get("outcome_odds_ratio", np.nan)):
         ci = f"{r['outcome_odds_ratio']:.2f} ({r['outcome_or_low']:.2f}–{r['outcome_or_high']:.2f})"
+    risk_n = _count(r.get("risk_texts"), empty="")
     return {
         "rank": int(r["rank"]), "topic": r["topic"], "label": r.get("label", r["topic"]),
-        "priority": _fmt(r["priority"], ".0f"), "texts": int(r["texts"]), "people": int(r["people"]),
+        "priority": _fmt(r["priority"], ".0f"), "texts": _count(r.get("texts")), "people": _count(r.get("people")),
         "share": _fmt(r.get("share"), ".0%"), "repeat": _fmt(r.get("repeat_contact_rate"), ".0%"),
         "neg": _fmt(r.get("negative_share"), ".0%"), "sent": _fmt(r.get("mean_sentiment"), "+.2f"),
         "complaint": _fmt(r.get("complaint_share"), ".0%"),
-        "risk_texts": int(r["risk_texts"]) if pd.notna(r.get("risk_texts", np.nan)) else "–",
+        "risk_texts": "–" if risk_n == "" else risk_n, "risk_badge": risk_n or 0,
         "ratio": _fmt(r.get("rate_ratio"), ".2f"), "z": _fmt(r.get("trend_z"), ".1f"),
         "breadth": _fmt(r.get("breadth"), ".0%"), "lift": _fmt(lift, ".2f"), "or": ci or "–",
-        "emerging": bool(r.get("emerging", False)), "suppressed": {"figures+quotes": "数値・引用",
-                                                                   "quotes": "引用"}.get(r.get("suppressed", ""), ""),
+        "emerging": _charts._flag(r.get("emerging", False)),
+        "suppressed": {"figures+quotes": "数値・引用", "quotes": "引用"}.get(r.get("suppressed", ""), ""),
         "explanation": r.get("explanation", ""), "quote_typical": r.get("quote_typical", ""),
         "quote_severe": r.get("quote_severe", ""),
     }
@@ -101,11 +110,16 @@ def write_html_report(
 
     charts = {"priority": _charts.priority_bars(ranking, top), "matrix": _charts.priority_matrix(ranking),
               "trend": None, "cs": _charts.cs_matrix(ranking)}
+    trend_note = ""
     period_range = "–"
     if time and time in analyzed.columns and attrs.get("time") is not None:
         per = breakdown(analyzed, by="period", topic_field=topic_field, person=person, time=time,
                         period=period, min_people_figures=k)
         charts["trend"] = _charts.trend_lines(per, ranking)
+        _, left_out = _charts.trend_series(per, ranking)
+        if left_out:
+            trend_note = ("小集団のため推移を秘匿（グラフに表示しないトピック）："
+                          + "、".join(str(labels.get(t, t)) for t in left_out))
         cols = [c for c in per.columns if c != "total"]
         if cols:
             period_range = f"{str(cols[0]).split('/')[0]} 〜 {str(cols[-1]).split('/')[-1]}"
@@ -151,6 +165,7 @@ def write_html_report(
         n_risk=int(ranking["risk_texts"].sum()) if "risk_texts" in ranking else "–",
         n_emerging=int(ranking["emerging"].sum()) if "emerging" in ranking else 0,
         top3=rows[:3], rows=rows, quote_rows=rows[:top], charts=charts, breakdowns=breakdowns,
+        trend_note=trend_note, any_hidden=any(r["suppressed"] == "数値・引用" for r in rows),
         weights_text="、".join(f"{_WEIGHT_JA.get(k, k)} {v:.2f}" for k, v in weights.items()),
         outcome_name=attrs.get("outcome") or "outcome", notes=[note_text(n) for n in attrs.get("notes", [])],
         min_quotes=attrs.get("min_people_quotes", 10), min_figures=k)
