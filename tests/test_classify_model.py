@@ -116,6 +116,13 @@ def test_analyze_keeps_index_rows_and_empty_texts(fitted):
     assert out.loc[10, "primary"] == "pay"
 
 
+def test_analyze_keeps_the_frame_attrs(fitted):
+    df = pd.DataFrame({"text": ["給料が安い", "残業が多い"], "部署": ["a", "b"]})
+    df.attrs = {"mvvtext_segments": ["部署"], "mvvtext_source": "v.csv"}
+    out = analyze(df, model=fitted, verbose=False)
+    assert out.attrs["mvvtext_segments"] == ["部署"] and out.attrs["mvvtext_source"] == "v.csv"
+
+
 def test_analyze_masks_personal_data(fitted):
     out = analyze(pd.DataFrame({"text": ["折り返しは090-1234-5678までお願いします"]}), model=fitted, verbose=False)
     assert "090" not in out.loc[0, "text_masked"] and "〈電話〉" in out.loc[0, "text_masked"]

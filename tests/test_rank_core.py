@@ -308,3 +308,11 @@ def test_named_person_column_must_exist_and_is_recorded(small):
     assert r.attrs["person"] == "社員ID" and r.set_index("topic").loc["pay", "people"] == 2
     anonymous = rank_issues(renamed, segments=["site"], outcome=None, min_people_figures=1)  # default absent
     assert anonymous.attrs["person"] is None and anonymous.set_index("topic").loc["pay", "people"] == 3
+
+
+def test_segments_recorded_by_read_voices_are_the_default(small):
+    df = small.rename(columns={"site": "部署"})
+    assert not any(c.startswith("segments_raising") for c in rank_issues(df, min_people_figures=1).columns)
+    df.attrs["mvvtext_segments"] = ["部署"]
+    r = rank_issues(df, min_people_figures=1).set_index("topic")
+    assert "segments_raising_部署" in r.columns and r.loc["pay", "segments_raising_部署"] >= 1

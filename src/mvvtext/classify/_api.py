@@ -161,7 +161,9 @@ def analyze(df_or_path, text: str = "text", profile=None, model=None, *, embedde
     vc = _resolve_model(model, profile, embedder, verbose)
     predicted = vc.predict(to_classify, text=text, verbose=verbose, n_jobs=n_jobs)
     kept = frame.drop(columns=[c for c in predicted.columns if c in frame.columns])
-    return pd.concat([kept, predicted], axis=1)
+    out = pd.concat([kept, predicted], axis=1)
+    out.attrs = dict(frame.attrs)  # read_voices' segments, source and lines go on to rank_issues
+    return out
 
 
 def train(labelled_path_or_df, profile=None, embedder="auto", text: str = "text") -> VoiceClassifier:

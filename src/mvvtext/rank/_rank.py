@@ -200,8 +200,10 @@ def rank_issues(
         default ``person_id`` when absent: every text counts as its own voice. A
         named column that is absent raises :class:`~mvvtext.exceptions.InputError`.
     segments : list of str, optional
-        Segment columns for breadth (``segments_raising_<col>``). Default: those of
-        ``site``, ``department``, ``tenure_band`` present in the frame.
+        Segment columns for breadth (``segments_raising_<col>``). Default: the
+        segments ``read_voices(segments=...)`` recorded in ``analyzed.attrs`` (kept
+        by ``analyze``), else those of ``site``, ``department``, ``tenure_band``,
+        ``branch``, ``division`` present in the frame.
     outcome : str or None
         0/1 outcome per person (e.g. ``left_early``). The default is skipped when
         absent; a named column that is absent, or holding values other than 0/1,
@@ -284,8 +286,9 @@ def rank_issues(
                              column=person)
         logger.info("person column %r not found: every text counted as its own voice", person)
         person = None
-    if segments is None:
-        segments = [s for s in _AUTO_SEGMENTS if s in analyzed.columns]
+    if segments is None:  # the segments read_voices was given, else the usual names
+        named = [s for s in analyzed.attrs.get("mvvtext_segments", []) if s in analyzed.columns]
+        segments = named or [s for s in _AUTO_SEGMENTS if s in analyzed.columns]
     segments = list(segments)
     p = prepare(analyzed, topic_field=topic_field, time=time, person=person, segments=segments,
                 period=period, negative_threshold=negative_threshold)
