@@ -46,12 +46,16 @@ def _plain(label):
     return label.item() if isinstance(label, np.generic) else label
 
 
+_CLI_OPTIONS = {"text": "--text-col", "id": "--id-col", "timestamp": "--time-col", "channel": "--channel-col",
+                "segments": "--segment-col"}
+
+
 def _require_column(df: pd.DataFrame, name: str, role: str, path: str | None, option: str) -> None:
     if name in df.columns:
         return
     raise InputError(
         f"{_where(path)}no {role} column '{name}'. The columns are: {_listing(list(map(str, df.columns)))}. "
-        f"Name the right one with {option}=...",
+        f"Name the right one with {option}=... ({_CLI_OPTIONS.get(option, '--' + option)} on the command line).",
         path=path,
         column=name,
     )
@@ -103,7 +107,7 @@ def text_cells(values: pd.Series, column: str, path: str | None = None, *, warn:
     if len(non_null) and pd.api.types.is_numeric_dtype(values):
         raise InputError(
             f"{_where(path)}column '{column}' holds numbers, not text (e.g. {_plain(non_null.iloc[0])!r}). "
-            "Choose the free-text column with text=...",
+            "Choose the free-text column with text=... (--text-col on the command line).",
             path=path,
             column=column,
         )
@@ -113,7 +117,7 @@ def text_cells(values: pd.Series, column: str, path: str | None = None, *, warn:
     if is_number.sum() == len(non_null):
         raise InputError(
             f"{_where(path)}column '{column}' holds only numbers, not text (e.g. {_plain(non_null.iloc[0])!r}). "
-            "Choose the free-text column with text=...",
+            "Choose the free-text column with text=... (--text-col on the command line).",
             path=path,
             column=column,
         )
