@@ -326,3 +326,13 @@ def test_filler_answers_are_neutral_reports_about_nothing(fitted):
     out = fitted.predict(["ﾄｸﾆﾅｼ", "とくにありません。", "特にございません"])
     assert (out["sentiment"] == 0).all() and (out["intent"] == "report").all()
     assert (out["primary"] == "other").all() and all(t == ["other"] for t in out["topics"])
+
+
+def test_a_profile_edited_since_training_is_named_as_changed(fitted, tmp_path):
+    profile = tmp_path / "p.yaml"
+    profile.write_text(open(MINI, encoding="utf-8").read(), encoding="utf-8")
+    model = VoiceClassifier(str(profile), embedder="tfidf", use_default_examples="profile").fit()
+    model.save(tmp_path / "m")
+    profile.write_text(profile.read_text(encoding="utf-8").replace("テスト株式会社", "改名株式会社"), encoding="utf-8")
+    with pytest.raises(ModelMismatchError, match="has changed since the model"):
+        VoiceClassifier.load(tmp_path / "m", profile=str(profile))

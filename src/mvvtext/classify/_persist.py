@@ -110,6 +110,11 @@ def load_model(path, profile=None, embedder=None):
     folder = Path(path)
     config = _read_config(folder)
     prof = load_profile(profile)
+    if prof.hash != config["profile_hash"] and str(prof.source) == str(config.get("profile_source")):
+        raise ModelMismatchError(
+            f"the profile {prof.source} has changed since the model in {folder} was trained with it (hash "
+            f"{config['profile_hash'][:12]} then, {prof.hash[:12]} now). Train the model again with the "
+            "profile as it is now, or restore the profile the model was trained with.")
     if prof.hash != config["profile_hash"]:
         raise ModelMismatchError(
             f"the model in {folder} was trained with a different profile ({config.get('profile_source')}, "
