@@ -207,3 +207,11 @@ def test_the_shipped_and_test_profiles_load_without_warnings(caplog):
         load_profile(None)
         load_profile(Path(__file__).parent / "data" / "mini_profile.yaml")
     assert not caplog.messages
+
+
+def test_a_full_width_colon_after_a_key_is_pointed_out(tmp_path):
+    text = (Path(__file__).parent / "data" / "mini_profile.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "colon.yaml"
+    path.write_text(text.replace("    name: 挑戦", "    name： 挑戦", 1), encoding="utf-8")
+    with pytest.raises(ProfileError, match=r"line 8 writes a key with a full-width colon"):
+        load_profile(path)

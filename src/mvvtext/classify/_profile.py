@@ -125,6 +125,19 @@ class Profile:
 # --------------------------------------------------------------------------- loading
 
 
+_FULLWIDTH_COLON = re.compile(r"^\s*(?:-\s*)?[A-Za-z_][A-Za-z0-9_]*\s*：", re.MULTILINE)
+
+
+def _yaml_hint(text: str) -> str:
+    """A hint for the YAML slip Japanese input methods make most: a full-width colon after a key."""
+    m = _FULLWIDTH_COLON.search(text)
+    if not m:
+        return ""
+    line = text.count("\n", 0, m.start()) + 1
+    return (f". Hint: line {line} writes a key with a full-width colon '：' "
+            f"({m.group(0).strip()!r}); YAML needs the ASCII ':' followed by a space.")
+
+
 class _Doc:
     """YAML data plus the line of every key path, for error messages."""
 
@@ -137,7 +150,7 @@ class _Doc:
         except yaml.YAMLError as e:
             mark = getattr(e, "problem_mark", None)
             where = f", line {mark.line + 1}" if mark else ""
-            raise ProfileError(f"{source}{where}: not valid YAML: {e}") from e
+            raise ProfileError(f"{source}{where}: not valid YAML: {e}{_yaml_hint(text)}") from e
         self.data = self._plain(node, ()) if node is not None else {}
 
     def _plain(self, node, path: tuple):
