@@ -215,23 +215,14 @@ def _check_gold(data: pd.DataFrame, profile, text: str, origin) -> None:
 
     A null field is allowed (the row is not labelled for it); a labelled row needs a text.
     """
-    from mvvtext.classify._labelcheck import (LABEL_FIELDS, _locations, _raise_problems, check_label_row,
-                                              check_labelled_texts, profile_codes, resolve_profile)
+    from mvvtext.classify._labelcheck import LABEL_FIELDS, validate_training_labels
 
-    codes = profile_codes(resolve_profile(profile))
-    source, rows, unit = _locations(origin, len(data))
     labels = data[[f for f in LABEL_FIELDS if f in data.columns]]
-    if text in data.columns:
-        check_labelled_texts(labels.assign(text=data[text].tolist()), source=source, rows=rows, unit=unit)
-    problems, failure = [], []
-    for number, rec in zip(rows, labels.to_dict(orient="records")):
-        for field, value, reason in check_label_row(rec, codes)[1]:
-            problems.append(f"{unit} {number}, field '{field}': {reason}")
-            failure.append({"row": number, "column": field, "value": value})
-    if problems:
-        _raise_problems(source, "invalid gold label(s)", problems, failure,
-                        "A field may be null (the row is not labelled for it and is left out of that field's "
-                        "scores); fix the other values, or pass the profile the labels use, and evaluate again.")
+    validate_training_labels(
+        labels, profile, texts=data[text].tolist() if text in data.columns else None, origin=origin,
+        purpose=("invalid gold label(s)",
+                 "A field may be null (the row is not labelled for it and is left out of that field's scores); "
+                 "fix the other values, or pass the profile the labels use, and evaluate again."))
 
 
 def evaluate(labelled, model=None, profile=None, *, embedder="auto", predictions: pd.DataFrame | None = None,

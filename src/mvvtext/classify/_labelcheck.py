@@ -297,9 +297,13 @@ def _locations(origin, n: int) -> tuple[str | None, list, str]:
     return source, list(range(n)), "row"
 
 
+_TRAINING = ("invalid label(s) for training",
+             "A field may be null (the row is not labelled for it); fix the other values and train again.")
+
+
 def validate_training_labels(labels: pd.DataFrame, profile=None, *, texts: Sequence | None = None,
-                             origin=None) -> None:
-    """Check labelled rows given for training against the profile's codes.
+                             origin=None, purpose: tuple[str, str] = _TRAINING) -> None:
+    """Check labelled rows given for training (or as gold labels) against the profile's codes.
 
     A null field (None / NaN / absent) means the row is not labelled for it and
     trains no head of that field; any other value must be a code of the profile
@@ -317,6 +321,8 @@ def validate_training_labels(labels: pd.DataFrame, profile=None, *, texts: Seque
     origin : DataFrame, optional
         The frame given to ``fit``: a frame from ``read_labelled`` names its file and
         lines (``attrs``); any other frame names rows by its index labels.
+    purpose : (str, str)
+        What the error calls the bad values and what it advises (training by default).
 
     Raises
     ------
@@ -338,9 +344,7 @@ def validate_training_labels(labels: pd.DataFrame, profile=None, *, texts: Seque
             problems.append(f"{unit} {number}, field '{field}': {reason}")
             failure.append({"row": number, "column": field, "value": value})
     if problems:
-        _raise_problems(source, "invalid label(s) for training", problems, failure,
-                        "A field may be null (the row is not labelled for it); fix the other values and "
-                        "train again.")
+        _raise_problems(source, purpose[0], problems, failure, purpose[1])
 
 
 
