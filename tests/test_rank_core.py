@@ -254,7 +254,8 @@ def test_all_texts_empty_ranks_other_without_quotes():
     # analyze() gives missing/empty texts primary "other" and empty masked text
     df = frame([(f"p{i}", ["other"], 0.0, "report", [], i, "X") for i in range(12)])
     df["text_masked"] = ""
-    r = rank_issues(df, outcome=None)
+    assert rank_issues(df, outcome=None).empty                 # 「その他」 is not ranked by default
+    r = rank_issues(df, outcome=None, exclude_topics=())
     assert list(r["topic"]) == ["other"] and r.loc[0, "texts"] == 12
     assert r.loc[0, "quote_typical"] == "" and r.loc[0, "quote_severe"] == ""
     assert np.isfinite(r.loc[0, "priority"])
@@ -316,3 +317,13 @@ def test_segments_recorded_by_read_voices_are_the_default(small):
     df.attrs["mvvtext_segments"] = ["部署"]
     r = rank_issues(df, min_people_figures=1).set_index("topic")
     assert "segments_raising_部署" in r.columns and r.loc["pay", "segments_raising_部署"] >= 1
+
+
+def test_other_is_left_out_of_the_ranking_with_a_note(small):
+    df = pd.concat([small, frame([(f"o{i}", ["other"], -1.0, "complaint", [], i, "X") for i in range(8)])],
+                   ignore_index=True)
+    r = rank_issues(df, outcome=None, min_people_figures=1)
+    assert "other" not in set(r["topic"]) and list(r["rank"]) == list(range(1, len(r) + 1))
+    assert any(getattr(n, "key", "") == "topics_left_out" and "8 text(s)" in n for n in r.attrs["notes"])
+    everything = rank_issues(df, outcome=None, min_people_figures=1, exclude_topics=())
+    assert "other" in set(everything["topic"])

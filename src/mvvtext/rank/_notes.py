@@ -38,6 +38,9 @@ NOTES: dict[str, tuple[str, str]] = {
                    "成果指標（早期離職など）の列がないため、成果との関連は計算していません"),
     "rows_without_outcome": ("{n} row(s) with a missing '{column}' excluded from the outcome link",
                              "「{column}」が空の{n}行は、成果との関連の計算から除いています"),
+    "topics_left_out": ("not ranked: {topics} ({n} text(s) about none of the listed topics); "
+                        "exclude_topics=() ranks them too",
+                        "「その他」など（{topics}、{n}件）は、どの課題トピックにも当たらないためランキングに含めていません"),
     "no_topics": ("no topics found: nothing to rank", "トピックが見つからないため、ランキングはありません"),
     "no_masked_text": ("no text_masked column: no quotes (raw text is never quoted)",
                        "マスキング済みテキスト（text_masked）がないため、引用はしていません（元の文章は引用しません）"),

@@ -183,6 +183,7 @@ def rank_issues(
     intent_weights: Mapping[str, float] | None = None,
     with_quotes: bool = True,
     language: str = "ja",
+    exclude_topics: Sequence[str] = ("other",),
 ) -> pd.DataFrame:
     """Rank issue topics by a documented, decomposable priority score.
 
@@ -248,6 +249,11 @@ def rank_issues(
     language : {'ja', 'en'}
         Language of the ``explanation`` column (「120件（全体の12%）、ネガティブ45%、…」
         or "texts 120 (12% of voices), 45% negative, …").
+    exclude_topics : sequence of str
+        Topics left out of the ranking (default ``("other",)``: texts about none of
+        the listed topics are no issue to act on). They neither compete with the
+        others nor set the scale of their volume; ``attrs["notes"]`` says how many
+        texts they hold. ``()`` ranks every topic.
 
     Returns
     -------
@@ -310,6 +316,11 @@ def rank_issues(
             raise InputError("satisfaction_items needs overall= (the overall satisfaction column).")
         parts.append(cs_portfolio(analyzed, satisfaction_items, overall).reindex(p.topics))
     r = pd.concat(parts, axis=1)
+    left_out = [t for t in exclude_topics if t in r.index]
+    if left_out:  # 「その他」 is no issue to act on: it does not compete with, nor set the scale of, the rest
+        notes.append(Note("topics_left_out", topics=", ".join(left_out),
+                          n=int(r.loc[left_out, "texts"].sum())))
+        r = r.drop(index=left_out)
     if len(r) == 0:
         notes.append(Note("no_topics"))
     r.insert(0, "label", [topic_label(t) for t in r.index])
