@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from mvvtext.classify._data import prepare_texts, read_labelled, text_digests, training_dir
+from mvvtext.classify._data import read_labelled, text_digest, training_dir
 from mvvtext.classify._profile import load_profile
 from mvvtext.classify._voice import VoiceClassifier
 from mvvtext.exceptions import InputError, ModelMismatchError, ModelNotFoundError
@@ -281,7 +281,8 @@ def evaluate(labelled, model=None, profile=None, *, embedder="auto", predictions
         predictions = analyze(data, text=text, model=vc, verbose=False)
         if hasattr(vc, "train_digests_"):
             seen = set(vc.train_digests_)
-            n_seen = sum(d in seen for d in _row_digests(data[text]))
+            # text_masked is the prepared text the model was fitted on: no second Sudachi pass
+            n_seen = sum(bool(t) and text_digest(t) in seen for t in predictions["text_masked"])
             if n_seen:
                 logger.warning("%d of %d labelled texts were in the model's training data: the figures "
                                "overstate its quality on new texts", n_seen, len(data))
@@ -315,11 +316,6 @@ def evaluate(labelled, model=None, profile=None, *, embedder="auto", predictions
         g = pd.to_numeric(data["sentiment"], errors="coerce")
         result["sentiment_spearman"] = float(g.corr(predictions["sentiment"].astype(float), method="spearman"))
     return result
-
-
-def _row_digests(texts) -> list[str | None]:
-    """One digest per row (``None`` for an empty text), as :func:`text_digests` computes them."""
-    return [(text_digests([t]) or [None])[0] for t in prepare_texts(list(texts))]
 
 
 def format_evaluation(result: dict) -> str:

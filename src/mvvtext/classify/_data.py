@@ -30,7 +30,12 @@ def text_digests(prepared: list[str]) -> list[str]:
     A model keeps these, not its training texts, so that ``evaluate`` can tell
     when it is scored on texts it has seen without the model folder holding them.
     """
-    return sorted({hashlib.sha256(t.encode("utf-8")).hexdigest()[:16] for t in prepared if t})
+    return sorted({text_digest(t) for t in prepared if t})
+
+
+def text_digest(prepared: str) -> str:
+    """The digest of one prepared text, as :func:`text_digests` lists it."""
+    return hashlib.sha256(prepared.encode("utf-8")).hexdigest()[:16]
 
 
 def profile_examples(profile: Profile) -> pd.DataFrame:
