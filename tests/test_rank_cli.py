@@ -107,3 +107,32 @@ def test_run_rank_command_checks_the_outputs_before_reading(tmp_path, monkeypatc
         run_rank_command(tmp_path / "in.csv", out=tmp_path / "ranking.doc")
     with pytest.raises(InputError, match=r"\.txt"):
         run_rank_command(tmp_path / "in.csv", out=tmp_path / "r.csv", analyzed_out=tmp_path / "a.txt")
+
+
+def test_analyzed_out_can_leave_the_raw_text_out(tmp_path, analysed_csv):
+    a = tmp_path / "a.csv"
+    run_rank_command(analysed_csv, text_col="本文", out=tmp_path / "r.csv", analyzed_out=a,
+                     analyzed_columns_dropped=("text", "本文"))
+    written = pd.read_csv(a)
+    assert not {"text", "本文"} & set(written.columns) and written["text_masked"].notna().all()
+    assert len(written) == 400
+
+
+def test_cli_masked_only_for_analyze_and_rank(tmp_path, monkeypatch, capsys):
+    import mvvtext.classify
+    from mvvtext.cli import main
+
+    raw = tmp_path / "raw.csv"
+    pd.DataFrame({"本文": ["山田です。給与の振込日を教えてください。", "同僚に助けてもらいました。"]}).to_csv(raw, index=False)
+    monkeypatch.setattr(mvvtext.classify, "analyze", lambda voices, **kw: voices.assign(
+        topics=[["pay"], ["relations"]], sentiment=0.0, intent="question", risks=[[], []],
+        text_masked=["〈氏名〉です。給与の振込日を教えてください。", "同僚に助けてもらいました。"]))
+    out = tmp_path / "pred.csv"
+    assert main(["analyze", str(raw), "--text-col", "本文", "--out", str(out), "--masked-only"]) == 0
+    written = pd.read_csv(out)
+    assert not {"text", "本文"} & set(written.columns) and not written.isin(["山田です。給与の振込日を教えてください。"]).any().any()
+    assert "masked text only" in capsys.readouterr().out
+    assert main(["analyze", str(raw), "--text-col", "本文", "--masked-only"]) == 2
+    assert "--out" in capsys.readouterr().err
+    assert main(["rank", str(raw), "--text-col", "本文", "--out", str(tmp_path / "r.csv"), "--masked-only"]) == 2
+    assert "--analyzed-out" in capsys.readouterr().err

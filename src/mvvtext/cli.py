@@ -64,8 +64,12 @@ def _analyze_args(p: argparse.ArgumentParser) -> Callable[[argparse.Namespace], 
     p.add_argument("--model", default=None, help="trained model folder from `mvvtext train`")
     p.add_argument("--embedder", default="auto", help="auto, use, tfidf or st:<model name or path>")
     p.add_argument("--n-jobs", type=int, default=None, help="worker processes (-1: all cores)")
+    p.add_argument("--masked-only", action="store_true",
+                   help="leave the raw text column out of --out (text_masked is kept)")
 
     def run(args: argparse.Namespace) -> int:
+        if args.masked_only and not args.out:
+            raise InputError("--masked-only applies to the file written with --out; name one with --out.")
         if args.out:  # a bad --out suffix or folder fails now, not after the whole analysis
             from mvvtext.io import check_output
 
@@ -77,13 +81,18 @@ def _analyze_args(p: argparse.ArgumentParser) -> Callable[[argparse.Namespace], 
         analysed = analyze(voices, profile=args.profile, model=args.model, embedder=args.embedder,
                            verbose=_verbose(args), n_jobs=args.n_jobs)
         if args.out:
-            write_table(analysed, args.out)
-            print(f"wrote {len(analysed)} rows to {args.out}")
+            write_table(_masked_only(analysed, args.text_col) if args.masked_only else analysed, args.out)
+            print(f"wrote {len(analysed)} rows to {args.out}" + (" (masked text only)" if args.masked_only else ""))
         else:
             _print_table(analysed)
         return EXIT_OK
 
     return run
+
+
+def _masked_only(analysed, text_col: str):
+    """The analysed frame without the raw text: ``text`` and the input's ``text_col`` (``text_masked`` stays)."""
+    return analysed.drop(columns=[c for c in dict.fromkeys(("text", text_col)) if c in analysed.columns])
 
 
 def _print_table(analysed) -> None:
@@ -219,6 +228,8 @@ def _rank_args(p: argparse.ArgumentParser) -> Callable[[argparse.Namespace], int
     p.add_argument("--html", default=None, help="also write the HTML report here")
     p.add_argument("--xlsx", default=None, help="also write the Excel workbook here")
     p.add_argument("--analyzed-out", default=None, help="also write the per-text analysis here")
+    p.add_argument("--masked-only", action="store_true",
+                   help="leave the raw text column out of --analyzed-out (text_masked is kept)")
     p.add_argument("--min-people", type=int, default=5, help="suppress figures of groups smaller than this")
     p.add_argument("--min-people-quotes", type=int, default=10, help="suppress quotes of groups smaller than this")
     p.add_argument("--language", choices=("ja", "en"), default="ja", help="language of the explanation column")
@@ -229,11 +240,15 @@ def _rank_args(p: argparse.ArgumentParser) -> Callable[[argparse.Namespace], int
     def run(args: argparse.Namespace) -> int:
         from mvvtext.rank import run_rank_command
 
+        if args.masked_only and not args.analyzed_out:
+            raise InputError("--masked-only applies to the per-text file written with --analyzed-out "
+                             "(the ranking and the reports hold masked quotes only); name one with --analyzed-out.")
         ranking = run_rank_command(
             args.input, text_col=args.text_col, time_col=args.time_col, person_col=args.person_col,
             segment_cols=args.segment_col, outcome_col=args.outcome_col, id_col=args.id_col,
             channel_col=args.channel_col, period=args.period, dayfirst=_dayfirst(args),
             out=args.out, html=args.html, xlsx=args.xlsx, analyzed_out=args.analyzed_out,
+            analyzed_columns_dropped=("text", args.text_col) if args.masked_only else (),
             min_people_figures=args.min_people, min_people_quotes=args.min_people_quotes, language=args.language,
             analyze_kwargs={"profile": args.profile, "model": args.model, "verbose": _verbose(args),
                             "n_jobs": args.n_jobs})

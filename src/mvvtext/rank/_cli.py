@@ -28,6 +28,7 @@ def run_rank_command(
     html: str | Path | None = None,
     xlsx: str | Path | None = None,
     analyzed_out: str | Path | None = None,
+    analyzed_columns_dropped: Sequence[str] = (),
     min_people_figures: int = 5,
     min_people_quotes: int = 10,
     analyze_kwargs: dict | None = None,
@@ -54,6 +55,8 @@ def run_rank_command(
         Also write the HTML report / the Excel workbook.
     analyzed_out : path, optional
         Also write the analysed per-text frame.
+    analyzed_columns_dropped : sequence of str
+        Columns left out of ``analyzed_out`` (the raw text column: the masked text only).
     min_people_figures, min_people_quotes : int
         Confidentiality thresholds, see :func:`rank_issues`.
     analyze_kwargs : dict, optional
@@ -107,7 +110,8 @@ def run_rank_command(
     t0 = time.perf_counter()
     write_table(ranking, out)
     if analyzed_out:
-        write_table(analyzed, analyzed_out)
+        write_table(analyzed.drop(columns=[c for c in analyzed_columns_dropped if c in analyzed.columns]),
+                    analyzed_out)
     if html:
         from mvvtext.report import write_html_report
 
