@@ -5,7 +5,10 @@ import functools
 import hashlib
 import logging
 import os
+import shutil
 import sys
+import tempfile
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -62,18 +65,43 @@ def default_model(profile=None, embedder="auto", *, verbose: bool = False) -> Vo
     if (folder / "config.json").is_file():
         try:
             return VoiceClassifier.load(folder, profile=prof, embedder=backend)
-        except (ModelNotFoundError, ModelMismatchError, ValueError) as e:
+        except (ModelNotFoundError, ModelMismatchError, ValueError, OSError, EOFError, KeyError,
+                zipfile.BadZipFile) as e:  # a cache folder damaged by hand or by a disk full: fit again
             logger.warning("ignoring unreadable cached default model %s (%s); refitting", folder, e)
+            shutil.rmtree(folder, ignore_errors=True)
     logger.info("fitting the default model on the profile examples and shipped training texts")
     if verbose:
         print(f"mvvtext: fitting the default model for this profile (once; 1-2 minutes on 2 cores), "
               f"cached in {folder}", file=sys.stderr, flush=True)
     vc = VoiceClassifier(profile=prof, embedder=backend).fit()
     try:
-        vc.save(folder)
+        _save_atomically(vc, folder)
     except OSError as e:  # read-only home: keep going without the cache
         logger.warning("could not cache the default model in %s: %s", folder, e)
     return vc
+
+
+def _save_atomically(vc: VoiceClassifier, folder: Path) -> None:
+    """Save ``vc`` into a private folder beside ``folder``, then rename it into place.
+
+    Two processes fitting the same default model at once never read each other's
+    half-written files: a reader sees no folder or a whole one. The first rename
+    wins; a later one finds the folder there and discards its own copy.
+    """
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    scratch = Path(tempfile.mkdtemp(prefix=f".{folder.name}-", dir=folder.parent))
+    try:
+        vc.save(scratch)
+        if folder.exists() and not (folder / "config.json").is_file():  # left by an interrupted older save
+            shutil.rmtree(folder, ignore_errors=True)
+        try:
+            os.rename(scratch, folder)
+        except OSError:
+            if not (folder / "config.json").is_file():
+                raise
+    finally:
+        if scratch.exists():
+            shutil.rmtree(scratch, ignore_errors=True)
 
 
 def _resolve_model(model, profile, embedder, verbose: bool = False) -> VoiceClassifier:
