@@ -4,7 +4,6 @@ from __future__ import annotations
 import json
 import logging
 
-import pytest
 
 from mvvtext.classify import _api
 from mvvtext.classify._voice import VoiceClassifier
