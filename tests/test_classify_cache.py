@@ -52,3 +52,21 @@ def test_a_damaged_cached_model_is_refitted(tmp_path, monkeypatch, caplog):
         _api.default_model(embedder="tfidf")
     assert len(fits) == 2 and "ignoring unreadable cached default model" in caplog.text
     assert json.loads((folder / "config.json").read_text())["tag"] == "fit 2"   # the damaged copy was replaced
+
+
+def test_a_model_whose_features_no_longer_match_names_the_fix(monkeypatch):
+    import pytest
+
+    from mvvtext.classify import _decide
+    from mvvtext.exceptions import ModelMismatchError
+
+    class Mismatched:
+        def predict_scores(self, texts, embeddings=None, channels=None):
+            raise ValueError("X has 10 features, but Ridge is expecting 11 features as input.")
+
+    class Model:
+        profile_ = type("P", (), {"topics": {}, "intents": {}, "values": {}, "risks": {}})()
+        supervised_ = Mismatched()
+
+    with pytest.raises(ModelMismatchError, match="mvvtext train"):
+        _decide.decide(Model(), ["給与の件"], None)

@@ -1,5 +1,6 @@
 """Supervised / zero-shot estimators, VoiceClassifier, analyze, save/load, evaluate."""
 import json
+import logging
 
 import numpy as np
 import pandas as pd
@@ -10,6 +11,7 @@ from sklearn.pipeline import Pipeline
 from mvvtext.classify import (SupervisedClassifier, VoiceClassifier, ZeroShotClassifier, analyze, evaluate,
                               format_evaluation, load_profile, train)
 from mvvtext.classify._data import profile_examples
+from mvvtext.classify._profile import default_profile_path
 from mvvtext.embed import TfidfEmbedder
 from mvvtext.exceptions import InputError, ModelMismatchError, ModelNotFoundError, NotFittedError
 
@@ -156,7 +158,7 @@ def test_train_with_labels_and_evaluate(tmp_path):
     assert result["n_seen"] == 1 and "1 of 2 texts" in format_evaluation(result)
 
 
-def test_save_load_round_trip_and_errors(fitted, tmp_path):
+def test_save_load_round_trip_and_errors(fitted, tmp_path, caplog):
     texts = ["今月の給料の明細を教えてください。", "上司からのパワハラがつらいです。", ""]
     fitted.save(tmp_path / "m")
     config = json.loads((tmp_path / "m" / "config.json").read_text(encoding="utf-8"))
@@ -168,8 +170,16 @@ def test_save_load_round_trip_and_errors(fitted, tmp_path):
     out = analyze(pd.DataFrame({"text": texts}), model=str(tmp_path / "m"), profile=MINI, verbose=False)
     assert list(out["primary"]) == list(fitted.predict(texts)["primary"])
 
+    assert load_profile(tmp_path / "m" / "profile.yaml").hash == config["profile_hash"]   # its own copy
+    with caplog.at_level(logging.WARNING):                     # no profile named: the model's own profile
+        own = VoiceClassifier.load(tmp_path / "m")
+    assert "copy saved with the model" in caplog.text
+    pd.testing.assert_frame_equal(own.predict(texts), fitted.predict(texts))
     with pytest.raises(ModelMismatchError, match="different profile"):
-        VoiceClassifier.load(tmp_path / "m")                      # the default profile is not MINI
+        VoiceClassifier.load(tmp_path / "m", profile=default_profile_path())   # named, and not MINI
+    (tmp_path / "m" / "profile.yaml").unlink()                 # a folder saved before the copy existed
+    with pytest.raises(ModelMismatchError, match="different profile"):
+        VoiceClassifier.load(tmp_path / "m")
     (tmp_path / "m" / "heads.skops").unlink()
     with pytest.raises(ModelNotFoundError, match="heads.skops"):
         VoiceClassifier.load(tmp_path / "m", profile=MINI)

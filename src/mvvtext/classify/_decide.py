@@ -5,6 +5,8 @@ import re
 
 import numpy as np
 
+from mvvtext.exceptions import ModelMismatchError
+
 
 def _aligned(codes: list[str], classes, matrix: np.ndarray) -> np.ndarray:
     """Reorder ``matrix`` columns from ``classes`` to ``codes`` (absent codes score 0)."""
@@ -96,7 +98,14 @@ def decide(vc, texts: list[str], emb, channels=None) -> tuple[dict, dict]:
     n = len(texts)
     codes = {"topics": list(profile.topics), "intent": list(profile.intents),
              "values": list(profile.values), "risks": list(profile.risks)}
-    raw = sup.predict_scores(texts, embeddings=emb, channels=channels) if n else {}
+    try:
+        raw = sup.predict_scores(texts, embeddings=emb, channels=channels) if n else {}
+    except ValueError as e:  # sklearn: "X has 43657 features, but Ridge is expecting 43658 features"
+        if "features" not in str(e):
+            raise
+        raise ModelMismatchError(
+            f"this model's features no longer match the installed mvvtext ({e}): it was saved by another "
+            "version or build of mvvtext. Train it again with `mvvtext train` on the same labelled file.") from e
     scores = {}
     for field, field_codes in codes.items():
         if field in raw:

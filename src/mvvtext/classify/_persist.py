@@ -3,14 +3,18 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
+import logging
 from pathlib import Path
 
 from mvvtext.exceptions import ModelMismatchError, ModelNotFoundError, NotFittedError
+
+logger = logging.getLogger(__name__)
 
 FORMAT = 1
 CONFIG = "config.json"
 HEADS = "heads.skops"
 TRAIN_TEXTS = "train_texts.json"  # digests of the training texts (never the texts)
+PROFILE_COPY = "profile.yaml"  # the profile the model was trained with, as it was then
 _TRUSTED_PREFIXES = ("sklearn.", "numpy.", "scipy.", "builtins.", "collections.",
                      "mvvtext.classify._features.sudachi_words", "mvvtext.classify._supervised.WeightedOneVsRest",
                      "mvvtext.classify._heads.BlendedSentiment")
@@ -58,8 +62,37 @@ def save_model(vc, path) -> Path:
     (folder / TRAIN_TEXTS).write_text(json.dumps(
         {"digest": "sha256 of the normalised, masked text, first 16 hex digits",
          "texts": list(getattr(vc, "train_digests_", []))}), encoding="utf-8")
+    (folder / PROFILE_COPY).write_text(_profile_text(vc.profile_), encoding="utf-8")
     (folder / CONFIG).write_text(json.dumps(config, ensure_ascii=False, indent=2), encoding="utf-8")
     return folder
+
+
+def _profile_text(prof) -> str:
+    """The YAML of the profile a model is trained with: its file as written, else its content."""
+    import yaml
+
+    from mvvtext.classify._profile import load_profile
+
+    source = Path(str(prof.source))
+    if source.is_file():
+        text = source.read_text(encoding="utf-8-sig")
+        try:
+            if load_profile(source).hash == prof.hash:
+                return text
+        except Exception:  # noqa: BLE001 - the file changed under us: fall back to the content
+            pass
+    return yaml.safe_dump(prof.to_dict(), allow_unicode=True, sort_keys=False)
+
+
+def _saved_profile(folder: Path, config: dict):
+    """The copy of the training profile saved in ``folder``, or None (older folders, or a copy that differs)."""
+    from mvvtext.classify._profile import load_profile
+
+    copy = folder / PROFILE_COPY
+    if not copy.is_file():
+        return None
+    prof = load_profile(copy)
+    return prof if prof.hash == config["profile_hash"] else None
 
 
 def _read_config(folder: Path) -> dict:
@@ -110,6 +143,13 @@ def load_model(path, profile=None, embedder=None):
     folder = Path(path)
     config = _read_config(folder)
     prof = load_profile(profile)
+    if profile is None and prof.hash != config["profile_hash"]:
+        saved = _saved_profile(folder, config)
+        if saved is not None:  # no profile named: the model's own (the shipped default may have changed since)
+            logger.warning("the model in %s was trained with %s (as it was then), not with the shipped default "
+                           "profile as it is now; using the copy saved with the model (%s)",
+                           folder, config.get("profile_source"), PROFILE_COPY)
+            prof = saved
     if prof.hash != config["profile_hash"] and str(prof.source) == str(config.get("profile_source")):
         raise ModelMismatchError(
             f"the profile {prof.source} has changed since the model in {folder} was trained with it (hash "
