@@ -186,3 +186,52 @@ def test_sheet_text_starting_with_equals_stays_text(tmp_path, analysed):
     path = export_sheet(frame, tmp_path / "sheet.xlsx")
     cell = openpyxl.load_workbook(path).active["C2"]
     assert cell.data_type == "s" and cell.value == "=== 件名 ==="
+
+
+def test_one_code_cells_with_two_codes_are_refused(tmp_path):
+    rows = [["a", "inquiry", "給与が低い", "pay|procedures", "pay|procedures", "complaint、request", -1, None, None, None]]
+    with pytest.raises(InputError) as err:
+        import_sheet(_xlsx(tmp_path / "tag.xlsx", rows), profile=CODES)
+    msg = str(err.value)
+    assert "column 'primary': 'pay|procedures' holds 2 codes" in msg and "belong in topics" in msg
+    assert "column 'intent': 'complaint、request' holds 2 codes" in msg
+
+
+def test_label_studio_files_of_another_shape_name_the_fix(tmp_path, analysed):
+    tasks_path = export_label_studio(analysed, tmp_path / "tasks.json")
+    tasks = json.loads(tasks_path.read_text(encoding="utf-8"))
+    result = tasks[0]["predictions"][0]["result"]
+    for item in result:
+        if item["from_name"] == "intent":
+            item["from_name"] = "intention"                # a renamed control: its labels must not vanish
+    tasks[0]["annotations"] = [{"result": result}]
+    bad = tmp_path / "renamed.json"
+    bad.write_text(json.dumps(tasks, ensure_ascii=False), encoding="utf-8")
+    with pytest.raises(InputError, match="result named 'intention'"):
+        import_label_studio(bad, profile=CODES)
+    minimal = tmp_path / "min.json"
+    minimal.write_text(json.dumps([{"text": "給与", "intent": "question"}]), encoding="utf-8")
+    with pytest.raises(InputError, match="JSON-MIN"):
+        import_label_studio(minimal, profile=CODES)
+    nodata = tmp_path / "nodata.json"
+    nodata.write_text(json.dumps([{"id": 7, "annotations": []}]), encoding="utf-8")
+    with pytest.raises(InputError, match="task 1 \\(id 7\\) has no 'data'"):
+        import_label_studio(nodata, profile=CODES)
+    single = tmp_path / "single.json"
+    tasks[0]["annotations"] = [{"result": tasks[0]["predictions"][0]["result"]}]
+    for item in tasks[0]["annotations"][0]["result"]:
+        if item["from_name"] == "intention":
+            item["from_name"] = "intent"
+    single.write_text(json.dumps(tasks[0], ensure_ascii=False), encoding="utf-8")
+    assert len(import_label_studio(single, profile=CODES)) == 1   # one task object, not a list
+    scalar = tmp_path / "scalar.json"
+    scalar.write_text("[1, 2]", encoding="utf-8")
+    with pytest.raises(InputError, match="expected a list of tasks"):
+        import_label_studio(scalar, profile=CODES)
+
+
+def test_tag_export_refuses_a_sample_of_zero_before_classifying(tmp_path, capsys):
+    from mvvtext.cli import main
+
+    assert main(["tag-export", str(tmp_path / "never_read.csv"), "--sample", "0", "--out", str(tmp_path / "s.xlsx")]) == 2
+    assert "--sample must be a number of texts >= 1" in capsys.readouterr().err

@@ -173,6 +173,9 @@ def _tag_export_args(p: argparse.ArgumentParser) -> Callable[[argparse.Namespace
         if Path(args.out).suffix.lower() not in (".xlsx", ".csv", ".json"):  # before the analysis
             raise InputError(f"{args.out}: a tagging sheet is .xlsx or .csv, Label Studio tasks are .json; "
                              f"got '{Path(args.out).suffix or '(no extension)'}'.", path=args.out)
+        if args.sample is not None and args.sample < 1:
+            raise InputError(f"--sample must be a number of texts >= 1 (got {args.sample}); "
+                             "leave it out to export every text.")
         voices = _read(args)
         analysed = analyze(voices, profile=args.profile, model=args.model, verbose=_verbose(args))
         if args.sample:  # every text is analysed, so that the sample can be the least sure ones

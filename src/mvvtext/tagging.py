@@ -252,8 +252,20 @@ def import_label_studio(path: str | Path, profile=None) -> pd.DataFrame:
         tasks = json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as e:
         raise InputError(f"{path}: not a Label Studio JSON export ({e}).", path=str(path)) from e
+    if isinstance(tasks, dict) and "data" in tasks:
+        tasks = [tasks]  # one task exported on its own
+    if not isinstance(tasks, list) or not all(isinstance(t, dict) for t in tasks):
+        raise InputError(f"{path}: not a Label Studio JSON export (expected a list of tasks). Export the project "
+                         "from Label Studio as 'JSON' (not JSON-MIN or CSV).", path=str(path))
+    if tasks and all("annotations" not in t and "data" not in t for t in tasks):
+        raise InputError(f"{path}: this looks like Label Studio's 'JSON-MIN' export (no 'annotations' or 'data' "
+                         "in the tasks). Export the project as 'JSON' instead.", path=str(path))
+    known = {*LABEL_FIELDS}
     rows = []
     for i, task in enumerate(tasks):
+        if not isinstance(task.get("data"), dict):
+            raise InputError(f"{path}: task {i + 1} (id {task.get('id')!r}) has no 'data' with the text. "
+                             "Export the project from Label Studio as 'JSON'.", path=str(path), rows=[i + 1])
         anns = [a for a in task.get("annotations", []) if not a.get("was_cancelled")]
         if not anns:
             continue  # not yet tagged: counted below, never silently labelled
@@ -261,6 +273,11 @@ def import_label_studio(path: str | Path, profile=None) -> pd.DataFrame:
         rec = {"id": task["data"].get("id", task.get("id")), "text": task["data"].get("text"),
                "channel": task["data"].get("channel"), "_task": i + 1}
         for item in ann.get("result", []):
+            if item.get("from_name") not in known:  # a renamed control would lose its labels silently
+                raise InputError(f"{path}: task {i + 1} (id {task.get('id')!r}) holds a result named "
+                                 f"{item.get('from_name')!r}; the labelling config names its controls "
+                                 f"{', '.join(LABEL_FIELDS)} (see `mvvtext tag-export --out tasks.json`).",
+                                 path=str(path), rows=[i + 1])
             value = item.get("value", {})
             if "choices" in value:
                 rec[item["from_name"]] = value["choices"]

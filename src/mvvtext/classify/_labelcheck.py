@@ -133,11 +133,17 @@ def check_label_row(row, codes: dict[str, list[str]], *, required: Sequence[str]
         if split:
             vals = _split_codes(raw)
             value = vals[0] if vals else None
+            if len(vals) > 1:  # 「cross_dept|procedures」 in a one-code cell: never keep the first silently
+                more = " (the others belong in topics)" if field == "primary" else ""
+                problems.append((field, raw, f"{raw!r} holds {len(vals)} codes; {field} takes one code{more}"))
+                rec[field] = None
+                continue
         else:
             value = None if not _is_list(raw) and _is_blank(raw) else raw
         if value is None:
             if field in required:
-                problems.append((field, raw, f"{raw!r} (one of {codes[field]} is required)"))
+                shown = "empty" if not _is_list(raw) and _is_blank(raw) else repr(raw)
+                problems.append((field, raw, f"{shown} (one of {codes[field]} is required)"))
         elif not isinstance(value, str) or value not in codes[field]:
             problems.append((field, value, _not_a_code(value, codes[field])))
         rec[field] = value
@@ -145,7 +151,7 @@ def check_label_row(row, codes: dict[str, list[str]], *, required: Sequence[str]
     rec["sentiment"] = None
     if not _is_list(raw) and _is_blank(raw):
         if "sentiment" in required:
-            problems.append(("sentiment", raw, f"{raw!r} (an integer from -2 to 2 is required)"))
+            problems.append(("sentiment", raw, "empty (an integer from -2 to 2 is required)"))
     else:
         try:
             if isinstance(raw, bool) or _is_list(raw):
