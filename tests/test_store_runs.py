@@ -314,3 +314,15 @@ def test_an_empty_export_does_not_hide_what_changed_since_the_last_real_run(tmp_
     with pytest.raises(InputError) as err:
         score_into_store(week.rename(columns={"text": "本文"}), store, scorer=keyword_scorer)
     assert "removed: ['text']" in str(err.value) and "added: ['本文']" in str(err.value)
+
+
+def test_a_row_without_a_date_belongs_to_its_exports_week(tmp_path):
+    store = Store(tmp_path / "s.duckdb")
+    week = synthetic_week("2026-11-16", 10, seed=2)
+    week.loc[[3, 7], "timestamp"] = pd.NaT                 # the desk left two dates empty
+    score_into_store(week, store, scorer=keyword_scorer)
+    assert store.periods() == ["2026-W47"]                 # not the week the job ran in
+    undated = store.current().set_index("id").loc[week.loc[[3, 7], "id"]]
+    assert undated["timestamp"].isna().all() and (undated["period"] == "2026-W47").all()
+    later = score_into_store(synthetic_week("2026-11-23", 5, seed=3, start_id=100), store, scorer=keyword_scorer)
+    assert later.n_backfilled == 0 and store.periods() == ["2026-W47", "2026-W48"]

@@ -316,7 +316,7 @@ def _score_new(con: Any, voices: pd.DataFrame, get_scorer: Callable[[], Resolved
         con.execute("COMMIT")
         return
     seen = _classify_incoming(con, voices)
-    latest = con.execute("SELECT max(coalesce(\"timestamp\", scored_at)) FROM voices").fetchall()[0][0]
+    latest = con.execute("SELECT max(week_ts) FROM current_voices").fetchall()[0][0]  # undated rows: their export's week
     is_seen = seen["seen"].to_numpy(bool)
     todo = voices.loc[~is_seen].copy()
     todo["revision"] = seen["maxrev"].to_numpy()[~is_seen] + 1

@@ -39,14 +39,17 @@ _DDL = [
     """CREATE OR REPLACE VIEW current_voices AS
         SELECT v.id, v.content_hash, v.revision, v.text_masked, v.text_missing, v.channel,
                v."timestamp", v.segments, v.run_id, v.scored_at,
-               coalesce(v."timestamp", v.scored_at) AS week_ts,
-               strftime(coalesce(v."timestamp", v.scored_at), '%G-W%V') AS period,
+               coalesce(v."timestamp", b.latest_ts, v.scored_at) AS week_ts,
+               strftime(coalesce(v."timestamp", b.latest_ts, v.scored_at), '%G-W%V') AS period,
                p.topics, p."primary", p.intent, p.sentiment, p.risks, p."values", p.scores,
                p.evidence, p.model_version, p.profile_hash
         FROM voices v
         JOIN (SELECT id, max(revision) AS latest FROM voices GROUP BY id) m
           ON m.id = v.id AND m.latest = v.revision
         JOIN predictions p ON p.id = v.id AND p.content_hash = v.content_hash
+        -- a row without a date belongs to the export it came in: the week of that run's latest dated row
+        LEFT JOIN (SELECT run_id, max("timestamp") AS latest_ts FROM voices GROUP BY run_id) b
+          ON b.run_id = v.run_id
         WHERE p.is_current""",
 ]
 
