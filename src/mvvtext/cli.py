@@ -90,9 +90,14 @@ def _analyze_args(p: argparse.ArgumentParser) -> Callable[[argparse.Namespace], 
     return run
 
 
+def _raw_text_columns(text_col: str) -> tuple[str, ...]:
+    """The columns holding raw text: ``text`` and the input's ``text_col`` (``text_masked`` is not one)."""
+    return tuple(dict.fromkeys(("text", text_col)))
+
+
 def _masked_only(analysed, text_col: str):
-    """The analysed frame without the raw text: ``text`` and the input's ``text_col`` (``text_masked`` stays)."""
-    return analysed.drop(columns=[c for c in dict.fromkeys(("text", text_col)) if c in analysed.columns])
+    """The analysed frame without its raw text columns (``text_masked`` stays)."""
+    return analysed.drop(columns=[c for c in _raw_text_columns(text_col) if c in analysed.columns])
 
 
 def _print_table(analysed) -> None:
@@ -251,7 +256,7 @@ def _rank_args(p: argparse.ArgumentParser) -> Callable[[argparse.Namespace], int
             segment_cols=args.segment_col, outcome_col=args.outcome_col, id_col=args.id_col,
             channel_col=args.channel_col, period=args.period, dayfirst=_dayfirst(args),
             out=args.out, html=args.html, xlsx=args.xlsx, analyzed_out=args.analyzed_out,
-            analyzed_columns_dropped=("text", args.text_col) if args.masked_only else (),
+            analyzed_columns_dropped=_raw_text_columns(args.text_col) if args.masked_only else (),
             min_people_figures=args.min_people, min_people_quotes=args.min_people_quotes, language=args.language,
             analyze_kwargs={"profile": args.profile, "model": args.model, "verbose": _verbose(args),
                             "n_jobs": args.n_jobs})

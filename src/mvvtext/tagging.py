@@ -260,7 +260,6 @@ def import_label_studio(path: str | Path, profile=None) -> pd.DataFrame:
     if tasks and all("annotations" not in t and "data" not in t for t in tasks):
         raise InputError(f"{path}: this looks like Label Studio's 'JSON-MIN' export (no 'annotations' or 'data' "
                          "in the tasks). Export the project as 'JSON' instead.", path=str(path))
-    known = {*LABEL_FIELDS}
     rows = []
     for i, task in enumerate(tasks):
         if not isinstance(task.get("data"), dict):
@@ -273,7 +272,7 @@ def import_label_studio(path: str | Path, profile=None) -> pd.DataFrame:
         rec = {"id": task["data"].get("id", task.get("id")), "text": task["data"].get("text"),
                "channel": task["data"].get("channel"), "_task": i + 1}
         for item in ann.get("result", []):
-            if item.get("from_name") not in known:  # a renamed control would lose its labels silently
+            if item.get("from_name") not in LABEL_FIELDS:  # a renamed control would lose its labels silently
                 raise InputError(f"{path}: task {i + 1} (id {task.get('id')!r}) holds a result named "
                                  f"{item.get('from_name')!r}; the labelling config names its controls "
                                  f"{', '.join(LABEL_FIELDS)} (see `mvvtext tag-export --out tasks.json`).",
