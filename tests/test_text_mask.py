@@ -7,7 +7,7 @@ from mvvtext.text import PLACEHOLDERS, find_personal_data, mask_personal_data
 
 def test_placeholders_are_exact():
     assert PLACEHOLDERS == {"name": "〈氏名〉", "phone": "〈電話〉", "email": "〈メール〉",
-                            "employee_id": "〈社員番号〉", "url": "〈URL〉"}
+                            "employee_id": "〈社員番号〉", "url": "〈URL〉", "address": "〈住所〉"}
 
 
 @pytest.mark.parametrize(

@@ -1,12 +1,17 @@
 """Personal-data detection and masking for Japanese employee text.
 
 Masks, in this order of precedence (an earlier kind wins an overlap): URLs,
-e-mail addresses, employee numbers, phone numbers and person names. Names are
+e-mail addresses, employee numbers, phone numbers, postal addresses and person
+names. Addresses need street-level detail (「東京都品川区西五反田1-2-3」「〒141-0031」);
+place names alone (「大阪拠点」「東京都の案件」) are kept. Names are
 found from honorifics and job titles (「山田課長」「佐藤さん」), with an exclusion
 list for the many role nouns that take the same suffixes (「お客さん」「派遣先さん」
 「皆さん」「営業さん」), from SudachiPy's dictionary of person names (names with no
 honorific: 「受付：人事部 小川」, signatures), and optionally from GiNZA ``Person``
-entities. Bare ids such as 「MG-452210」 are masked as employee numbers.
+entities. Bare ids such as 「MG-452210」 are masked as employee numbers. Names
+are looked up with variant kanji folded to their standard form (「髙橋」「德永」
+「神﨑」「𠮷田」 as 高橋, 徳永, 神崎, 吉田), so a name masked in standard kanji is masked
+in variant kanji too.
 
 Nothing here stores the original strings: :func:`find_personal_data` returns
 positions only and :func:`mask_personal_data` returns the masked text.
@@ -15,6 +20,7 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Any, Iterable
 
@@ -37,6 +43,7 @@ PLACEHOLDERS: dict[str, str] = {
     "email": "〈メール〉",
     "employee_id": "〈社員番号〉",
     "url": "〈URL〉",
+    "address": "〈住所〉",
 }
 
 DEFAULT_EMPLOYEE_ID_PATTERN = (
@@ -64,8 +71,86 @@ _PHONE = re.compile(
 )
 _DIGIT = re.compile(r"[0-9０-９]")
 
-_KANJI = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff々〆ヶ"
+# CJK Extension A, the unified block, compatibility ideographs (﨑 U+FA11 survives NFKC) and
+# Extension B and later (𠮷 U+20BB7; the supplementary planes hold only ideographs).
+_KANJI = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff々〆ヶ"
 _KATA = r"\u30a1-\u30fa\u30fc"
+
+# Postal addresses: a prefecture and/or municipality (市 区 郡 町 村), a town name and a
+# street number (「西五反田1-2-3」「3丁目2番地1号」「丸の内1の1」), or a postal code with 〒.
+# A bare place name (「品川の客先」「東京都の案件」「品川区の事業所」) has no number and is kept.
+_PREFECTURES = (
+    "北海道|東京都|京都府|大阪府|(?:青森|岩手|宮城|秋田|山形|福島|茨城|栃木|群馬|埼玉|千葉|神奈川|新潟|富山|石川"
+    "|福井|山梨|長野|岐阜|静岡|愛知|三重|滋賀|兵庫|奈良|和歌山|鳥取|島根|岡山|広島|山口|徳島|香川|愛媛|高知|福岡|佐賀"
+    "|長崎|熊本|大分|宮崎|鹿児島|沖縄)県"
+)
+_ADDR_MUNI = (  # cities written in kana are listed (「さいたま市」), other kana never starts one
+    rf"(?:[{_KANJI}{_KATA}]{{1,6}}?|さいたま|つくばみらい|つくば|いわき|ひたちなか|かすみがうら|あきる野|みよし"
+    rf"|たつの|さくら|むつ|みどり|にかほ|いなべ|うきは|みやま|えびの)[市区郡町村]"
+)
+_ADDR_TOWN = (  # 「西五反田」「丸の内」「霞が関」「みなとみらい」「北1条西」 (Sapporo), 「烏丸通七条下る東塩小路町」 (Kyoto)
+    rf"[{_KANJI}{_KATA}][{_KANJI}{_KATA}のがケノ]{{0,10}}|[ぁ-ゖ]{{2,8}}|[{_KANJI}]{{0,4}}[1-9][0-9]?条[{_KANJI}]{{0,3}}"
+    rf"|(?:[{_KANJI}]{{1,8}}(?:上る|下る|入る|上ル|下ル|入ル))+[{_KANJI}]{{0,8}}"
+)
+_ADDR_N = r"(?:[1-9][0-9]{0,3}|[一二三四五六七八九十]{1,3}(?=丁目))"
+_ADDR_UNIT = "丁目|番地|番|号"
+# numbers never run on into a date, a time, a count or another number (「港区2-3名」「10-18時」)
+_ADDR_BLOCK = (
+    rf"{_ADDR_N}(?:(?:{_ADDR_UNIT})[-ーの]?{_ADDR_N}|[-ーの]{_ADDR_N}){{0,3}}(?:{_ADDR_UNIT})?"
+    r"(?![0-9\-ー条時分秒名人件回月日年個台円歳度位点倍割%〜~])"
+)
+_ADDRESS = re.compile(
+    rf"(?P<pref>{_PREFECTURES})?(?P<muni>(?:{_ADDR_MUNI}){{1,3}})(?P<town>{_ADDR_TOWN})??\s?(?P<block>{_ADDR_BLOCK})"
+)
+_POSTAL = re.compile(
+    r"〒\s?[0-9]{3}[-ー]?[0-9]{4}(?![0-9])"
+    rf"(?:\s?(?:(?:{_PREFECTURES})(?:{_ADDR_MUNI}){{0,3}}|(?:{_ADDR_MUNI}){{1,3}})(?:{_ADDR_TOWN})?"
+    rf"(?:\s?{_ADDR_BLOCK})?)?"
+)
+_ADDR_UNITS = re.compile(_ADDR_UNIT)
+_ADDR_SEPS = re.compile(r"(?<=[0-9一二三四五六七八九十])[-ーの](?=[0-9])")
+# words ending in 区/市/町 that are no municipality: 「地区大会2-1」 is a score
+_NOT_MUNICIPALITY = ("地区", "学区", "管区", "選挙区", "特区", "都市", "下町", "市町村")
+_MUNI_SUFFIX = re.compile("[市区郡町村]")
+_DATE_LIKE = re.compile(r"(?:19|20)[0-9]{2}[-ー][0-9]{1,2}[-ー][0-9]{1,2}")
+
+# Variant kanji → the standard form, one character for one (offsets do not move). Names are
+# looked for in the folded text, because SudachiPy's dictionary knows 高橋 and 徳永 but not
+# 髙橋 and 德永, which Excel (cp932 IBM extension kanji), old registers and PDF copies give:
+# IBM extension kanji (髙 U+9AD9, 﨑 U+FA11, 德), CJK Extension B (𠮷 U+20BB7), old forms
+# (澤 邊 齋 濱) and CJK radicals that PDF text extraction produces (課⻑). The compatibility
+# ideographs (U+F900-FAFF, U+2F800-2FA1F) and Kangxi radicals that NFKC folds are folded the
+# same way here, for text that was not normalised.
+_VARIANT_PAIRS = (
+    "髙高 德徳 﨑崎 嵜崎 𠮷吉 增増 寬寛 悅悦 敎教 昻昂 橫横 淸清 濵浜 濱浜 瀨瀬 綠緑 緖緒 羡羨 薰薫 賴頼 郞郎 鄕郷"
+    " 靑青 黑黒 栁柳 桒桑 杦杉 靍鶴 靏鶴 隝島 冝宜 曻昇 甁瓶 邊辺 邉辺 澤沢 櫻桜 廣広 齋斎 齊斉 國国 圀国 眞真 惠恵"
+    " 嶋島 嶌島 冨富 藏蔵 實実 壽寿 榮栄 龜亀 萬万 彌弥 禮礼 條条 圓円 槇槙 曾曽 峯峰 埜野 舘館 邨村 嶽岳 恆恒 晉晋"
+    " 淺浅 澁渋 瀧滝 縣県 聰聡 莊荘 豐豊 鐵鉄 關関 黃黄 遙遥 堯尭 來来 兒児 傳伝 會会 驒騨 蘆芦 讓譲 顯顕 靜静"
+    " ⻑長 ⻄西 ⻘青 ⻝食 ⻤鬼 ⻭歯 ⻲亀 ⻩黄 ⻯竜 ⻨麦 ⻫斉"
+).split()
+
+
+def _ranges(chars: Iterable[str]) -> list[tuple[str, str]]:
+    """Sorted characters as (first, last) runs of consecutive code points."""
+    out: list[list[str]] = []
+    for c in sorted(chars):
+        if out and ord(c) == ord(out[-1][1]) + 1:
+            out[-1][1] = c
+        else:
+            out.append([c, c])
+    return [(a, b) for a, b in out]
+
+
+_FOLD_MAP = {
+    c: n for c in map(chr, [*range(0xF900, 0xFB00), *range(0x2F00, 0x2FD6), *range(0x2F800, 0x2FA20)])
+    if len(n := unicodedata.normalize("NFKC", c)) == 1 and n != c
+} | {p[0]: p[1] for p in _VARIANT_PAIRS}
+_FOLD = str.maketrans(_FOLD_MAP)
+# written as ranges: a class listing some 1,300 single characters, one outside the BMP, is slow
+_HAS_VARIANT = re.compile(
+    "[" + "".join(re.escape(a) + ("-" + re.escape(b) if b != a else "") for a, b in _ranges(_FOLD_MAP)) + "]"
+)
+
 _KANJI_HONORIFICS = (
     "課長代理", "部長代理", "支店長", "工場長", "副部長", "副社長", "本部長", "事業部長",
     "課長", "部長", "係長", "主任", "社長", "専務", "常務", "室長", "所長", "店長",
@@ -117,7 +202,8 @@ class PersonalDataSpan:
     Attributes
     ----------
     type : str
-        One of ``"url"``, ``"email"``, ``"employee_id"``, ``"phone"``, ``"name"``.
+        One of ``"url"``, ``"email"``, ``"employee_id"``, ``"phone"``, ``"address"``,
+        ``"name"``.
     start, end : int
         Character offsets, ``text[start:end]`` is the personal data.
     """
@@ -144,6 +230,39 @@ def _phone_ok(match: str) -> bool:
         rest = digits[2:].lstrip("0０")
         return 9 <= len(rest) <= 10
     return 10 <= len(digits) <= 11
+
+
+def _address_ok(m: re.Match[str]) -> bool:
+    """An address needs 丁目/番地/番/号 or 「1-2-3」; 「1-2」 after a prefecture or a town name."""
+    block = m.group("block")
+    if _ADDR_UNITS.search(block):
+        return True
+    if _DATE_LIKE.fullmatch(block):
+        return False
+    seps = len(_ADDR_SEPS.findall(block))
+    if seps >= 2 or (seps == 1 and m.group("pref")):
+        return True
+    muni, town = m.group("muni"), m.group("town") or ""
+    if seps != 1 or muni.endswith(_NOT_MUNICIPALITY) or (muni + town).endswith(_NOT_MUNICIPALITY):
+        return False
+    # 「八王子市旭町1-1」: the town 旭町 is read as a second municipality
+    return bool(town) or len(_MUNI_SUFFIX.findall(muni)) >= 2
+
+
+def _fold(text: str) -> str:
+    """``text`` with variant kanji replaced by their standard form (the same object when there are none)."""
+    return text.translate(_FOLD) if _HAS_VARIANT.search(text) else text
+
+
+def _union(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Overlapping spans joined, so 「千ヶ崎」 found whole in one pass and as 「千」 in another is one span."""
+    out: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if out and start < out[-1][1]:
+            out[-1] = (out[-1][0], max(end, out[-1][1]))
+        else:
+            out.append((start, end))
+    return out
 
 
 @functools.lru_cache(maxsize=8)
@@ -268,6 +387,7 @@ def find_personal_data(
     exclude_names: Iterable[str] = (),
     dictionary_names: bool = True,
     morphemes: Any = None,
+    addresses: bool = True,
 ) -> list[PersonalDataSpan]:
     """Find personal data in ``text``.
 
@@ -278,6 +398,9 @@ def find_personal_data(
         refer to ``text`` exactly as given).
     names : bool, default True
         Look for person names (honorific patterns, and NER when enabled).
+        Variant kanji (髙 﨑 德 𠮷 澤 …) are folded to their standard form for
+        the honorific patterns and the dictionary, so 「髙橋です」 is masked like
+        「高橋です」.
     employee_id_pattern : str or None
         Regular expression for employee numbers; None disables it. The default
         finds 「社員番号12345」「社員No.123」「社番:A-1234」 and ``E12345``.
@@ -295,7 +418,12 @@ def find_personal_data(
     morphemes : sudachipy.MorphemeList, optional
         A split-mode-C analysis of ``text`` by a tokenizer created from
         :func:`core_dictionary`, to reuse for ``dictionary_names`` instead of a
-        second SudachiPy pass (the classifier analyses every text anyway).
+        second SudachiPy pass (the classifier analyses every text anyway). A
+        text holding variant kanji or ヶ gets one more pass over its folded form.
+    addresses : bool, default True
+        Mask postal addresses down to the street number (「東京都品川区西五反田1-2-3」
+        「大阪市北区梅田3丁目1番」) and postal codes after 〒 (with the address that
+        follows). Place names without a number (「品川の客先」「東京都の案件」) are kept.
 
     Returns
     -------
@@ -332,9 +460,19 @@ def find_personal_data(
             if text[start] in "(（" and not any(c in m.group() for c in ")）"):
                 start += 1  # 「(090-1234-5678)」: the bracket is not part of the number
             add("phone", start, m.end())
+    if addresses and has_digit:
+        for m in (_POSTAL.finditer(text) if "〒" in text else ()):
+            add("address", m.start(), m.end())
+        for m in (_ADDRESS.finditer(text) if _MUNI_SUFFIX.search(text) else ()):
+            if _address_ok(m):
+                add("address", m.start(), m.end())
     if names:
-        exclusions = NAME_EXCLUSIONS | frozenset(exclude_names)
-        for start, end in _name_spans(text, exclusions):
+        extra = frozenset(exclude_names)
+        if extra:
+            extra |= {_fold(w) for w in extra} | {_fold(w).replace("ヶ", "ケ") for w in extra}
+        exclusions = NAME_EXCLUSIONS | extra
+        folded = _fold(text)  # same length as text: its offsets are text's
+        for start, end in _name_spans(folded, exclusions):
             add("name", start, end)
         if nlp is not None or use_ner:
             doc = (nlp if nlp is not None else _default_ner())(text)
@@ -342,7 +480,12 @@ def find_personal_data(
                 if ent.label_ == "Person" and ent.text not in exclusions:
                     add("name", ent.start_char, ent.end_char)
         if dictionary_names:
-            for start, end in _dictionary_name_spans(text, exclusions, morphemes):
+            spans = _dictionary_name_spans(text, exclusions, morphemes)
+            # the dictionary writes 八ケ代 and 千ケ崎 with a full-size ケ
+            lookup = folded.replace("ヶ", "ケ") if "ヶ" in folded else folded
+            if lookup is not text:
+                spans = _union(spans + _dictionary_name_spans(lookup, exclusions))
+            for start, end in spans:
                 add("name", start, end)
     found.sort(key=lambda s: s.start)
     return _merge_names(found, text) if names else found
@@ -358,18 +501,19 @@ def mask_personal_data(
     exclude_names: Iterable[str] = (),
     dictionary_names: bool = True,
     normalize: bool = True,
+    addresses: bool = True,
 ) -> str:
     """Replace personal data in ``text`` by placeholders.
 
     E-mail → 〈メール〉, phone → 〈電話〉, employee number → 〈社員番号〉,
-    URL → 〈URL〉, person name → 〈氏名〉 (the honorific or title is kept:
+    URL → 〈URL〉, postal address → 〈住所〉, person name → 〈氏名〉 (the honorific or title is kept:
     「山田課長」→「〈氏名〉課長」). The original values are not kept anywhere.
 
     Parameters
     ----------
     text : str
         Raw text; None/NaN give ``""``.
-    names, employee_id_pattern, nlp, use_ner, exclude_names, dictionary_names
+    names, employee_id_pattern, nlp, use_ner, exclude_names, dictionary_names, addresses
         See :func:`find_personal_data`.
     normalize : bool, default True
         Run :func:`normalize` first (NFKC folds full-width digits such as
@@ -389,6 +533,7 @@ def mask_personal_data(
     spans = find_personal_data(
         text, names=names, employee_id_pattern=employee_id_pattern, nlp=nlp,
         use_ner=use_ner, exclude_names=exclude_names, dictionary_names=dictionary_names,
+        addresses=addresses,
     )
     return replace_spans(text, spans)
 
