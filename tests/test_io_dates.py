@@ -79,7 +79,8 @@ def test_a_file_names_its_line_and_the_cli_refuses_too(tmp_path, capsys):
     path.write_text("id,本文,日付\nA,給料,13/08/2026\nB,残業,08/14/2026\n", encoding="utf-8")
     with pytest.raises(InputError) as err:
         read_voices(path, text="本文", id="id", timestamp="日付")
-    assert "v.csv" in str(err.value) and "row 1 (line 2)" in str(err.value) and "row 2 (line 3)" in str(err.value)
+    assert "v.csv" in str(err.value) and "row 1 (line 2, id 'A')" in str(err.value)
+    assert "row 2 (line 3, id 'B')" in str(err.value)
     assert main(["analyze", str(path), "--text-col", "本文", "--time-col", "日付"]) == 2
     assert "mixes day-first and month-first" in capsys.readouterr().err
 

@@ -43,7 +43,7 @@ def test_bad_value_among_mixed_zones_names_file_row_line_column(tmp_path):
     with pytest.raises(InputError) as err:
         read_voices(path, id="id", timestamp="when")
     msg = str(err.value)
-    assert "tzbad.csv" in msg and "'when'" in msg and "row 3 (line 4)" in msg and "来週" in msg
+    assert "tzbad.csv" in msg and "'when'" in msg and "row 3 (line 4, id 'Q3')" in msg and "来週" in msg
     assert err.value.rows == [2] and err.value.column == "when"
 
 
@@ -191,7 +191,7 @@ def test_score_errors_name_file_and_line(tmp_path):
     bad_time.write_text("id,text,timestamp\nA,x,2026-11-16\nB,y,先週\n", encoding="utf-8")
     with pytest.raises(InputError) as err:
         score_into_store(bad_time, tmp_path / "s.duckdb", scorer=keyword_scorer)
-    assert f"{bad_time}: column 'timestamp'" in str(err.value) and "row 2 (line 3)" in str(err.value)
+    assert f"{bad_time}: column 'timestamp'" in str(err.value) and "row 2 (line 3, id 'B')" in str(err.value)
 
 
 def test_read_voices_source_name_for_frames():

@@ -1,6 +1,8 @@
 """Read voices from files or DataFrames into the canonical voices frame."""
 from __future__ import annotations
 
+import csv
+import functools
 import io
 import json
 import logging
@@ -9,6 +11,7 @@ import zipfile
 from pathlib import Path
 from typing import Any, Sequence
 
+import numpy as np
 import pandas as pd
 
 from mvvtext.exceptions import EncodingError, InputError
@@ -74,10 +77,109 @@ def _parse_delimited(text: str, sep: str, path: Path) -> pd.DataFrame:
         ) from e
 
 
+LINE_SHIFTS = "mvvtext_line_shifts"
+"""``attrs`` key of a frame read from a file: where its rows lie in the file (see :func:`file_line`)."""
+
+
+def _blank_chars(sep: str) -> str:
+    return " \t\r\f\v".replace(sep, "")
+
+
+def _record_starts(text: str, sep: str) -> list[int] | None:
+    """1-based line where each record (header first) starts, blank lines skipped as pandas skips them.
+
+    Read with the csv module (as fast as a line-by-line count of quotes, and exact
+    for a stray quote in an unquoted field); None when it cannot read the text.
+    """
+    blank = _blank_chars(sep)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
+    starts, end = [], 0
+    try:
+        for row in reader:
+            start, end = end + 1, reader.line_num
+            if row and not (len(row) == 1 and not row[0].strip(blank)):
+                starts.append(start)
+    except csv.Error:  # a field above csv.field_size_limit()
+        return None
+    return starts
+
+
+def _breakpoints(extra: np.ndarray) -> str:
+    """``extra[i]``, the lines row ``i`` lies below ``i + 2``, as the rows where it changes: ``"row extra …"``.
+
+    A string, not lists: pandas deep-copies ``attrs`` at every step, which costs
+    nothing for a string and a second for a list of a million numbers; it also
+    stays JSON (``to_parquet`` writes ``attrs`` as JSON).
+    """
+    changes = np.flatnonzero(np.diff(extra, prepend=0))
+    return " ".join(map(str, np.column_stack([changes, extra[changes]]).ravel().tolist()))
+
+
+def _line_shifts(df: pd.DataFrame, text: str, sep: str) -> str | None:
+    """Where the rows of ``df`` (parsed from ``text``) start in the file, as breakpoints.
+
+    ``"row extra …"``: from data row ``row`` (0-based position) on, a row starts
+    ``extra`` lines below ``position + 2`` (its line in a file of one line per
+    record): a quoted text with line breaks, a line break in the header or a
+    blank line moves the rows after it down. A file without them costs an empty
+    string and one count of its line breaks; line breaks inside fields are
+    counted in the parsed cells; only blank lines need a second reading (csv
+    module). None when the lines cannot be told.
+    """
+    n = len(df)
+    nl = "\n" if "\n" in text else "\r"
+    breaks = text.count(nl) - (n + text.endswith(nl))  # beyond those ending the header and each row
+    header = sum(str(c).count(nl) for c in df.columns)
+    if breaks == header:  # the common case: one line per row
+        return _breakpoints(np.full(n, header, dtype=np.int64))
+    inside = np.zeros(n, dtype=np.int64)  # line breaks inside each row's cells
+    for col in df.columns:
+        values = df[col]
+        if pd.api.types.is_string_dtype(values.dtype) or values.dtype == object:
+            inside += values.astype("string").str.count(nl).fillna(0).to_numpy(dtype=np.int64)
+    if breaks == header + int(inside.sum()):  # no blank line: each row lies below the rows' extra lines
+        return _breakpoints(header + np.concatenate([[0], np.cumsum(inside)[:-1]]).astype(np.int64))
+    starts = _record_starts(text, sep)
+    if starts is None or len(starts) != n + 1:
+        return None
+    return _breakpoints(np.asarray(starts[1:], dtype=np.int64) - np.arange(n, dtype=np.int64) - 2)
+
+
+@functools.lru_cache(maxsize=8)
+def _decoded_shifts(shifts: str) -> tuple[np.ndarray, np.ndarray]:
+    pairs = np.fromstring(shifts, dtype=np.int64, sep=" ").reshape(-1, 2) if shifts else np.zeros((0, 2), np.int64)
+    return pairs[:, 0], pairs[:, 1]
+
+
+def file_line(attrs: dict, pos: int, first_line: int = 2) -> int | None:
+    """The file line (Excel row) where the row at 0-based position ``pos`` of the file read starts.
+
+    ``attrs`` are those of the frame :func:`read_table` returned (or of a copy or
+    filtered part of it). Without its line record the row is taken to lie
+    ``first_line`` below its position (one header line, one line per row); None
+    when the reader could not tell the lines.
+    """
+    if LINE_SHIFTS not in attrs:
+        return pos + first_line
+    shifts = attrs[LINE_SHIFTS]
+    if not isinstance(shifts, str):
+        return None
+    rows, extra = _decoded_shifts(shifts)
+    i = int(np.searchsorted(rows, pos, side="right")) - 1
+    return pos + first_line + (int(extra[i]) if i >= 0 else 0)
+
+
+def _delimited_frame(text: str, sep: str, path: Path) -> pd.DataFrame:
+    df = _parse_delimited(text, sep, path)
+    # the real line of each row, for messages: a quoted text may span several lines
+    df.attrs[LINE_SHIFTS] = _line_shifts(df, text, sep)
+    return df
+
+
 def _read_delimited(path: Path, sep: str) -> pd.DataFrame:
     text, encoding = decode_bytes(path.read_bytes(), str(path))
     logger.info("%s: decoded as %s", path, encoding)
-    df = _parse_delimited(text, sep, path)
+    df = _delimited_frame(text, sep, path)
     df.attrs["mvvtext_encoding"] = encoding
     return df
 
@@ -139,6 +241,7 @@ def _read_excel(path: Path, sheet: str | int) -> pd.DataFrame:
         return pd.read_excel(path, sheet_name=sheet, dtype=object)
     df = pd.read_excel(path, sheet_name=sheet, header=None, skiprows=depth, dtype=object)
     df.columns = names[: df.shape[1]]
+    df.attrs[LINE_SHIFTS] = f"0 {depth - 1}"  # the first row lies below the whole header
     logger.info("%s: merged header over %d rows flattened to %s", path, depth, names)
     return df
 
@@ -155,7 +258,7 @@ def read_table(path: str | Path, *, sheet: str | int = 0) -> pd.DataFrame:
 
             raw = gzip.decompress(path.read_bytes())
             text, _ = decode_bytes(raw, str(path))
-            return _parse_delimited(text, ",", path)
+            return _delimited_frame(text, ",", path)
         return _read_delimited(path, ",")
     if suffix == ".tsv":
         return _read_delimited(path, "\t")

@@ -4,6 +4,8 @@ from __future__ import annotations
 import logging
 import numbers
 import re
+import unicodedata
+from collections import Counter
 from pathlib import Path
 from typing import Sequence
 
@@ -11,40 +13,11 @@ import numpy as np
 import pandas as pd
 
 from mvvtext.exceptions import InputError
+from mvvtext.io._dates import _missing_cell, _parse_timestamps
 from mvvtext.io._read import _listing, read_table
+from mvvtext.io._rows import _plain, _row_label, _where
 
 logger = logging.getLogger(__name__)
-
-_JA_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
-# a/b/yyyy (03/08/2026, 03.08.2026 10:30): day-first or month-first, decided for the whole column
-_NUMERIC_DATE = re.compile(r"(?P<a>\d{1,2})(?P<sep>[/.\-])(?P<b>\d{1,2})(?P=sep)(?P<year>\d{4})(?P<rest>(?:[\sT].*)?)")
-
-
-def _where(path: str | None) -> str:
-    return f"{path}: " if path else ""
-
-
-def _row_label(df: pd.DataFrame, pos: int, path: str | None) -> str:
-    """Name a row for a message: 1-based data row, plus the file line for CSV-like files.
-
-    When the frame was read from ``path`` and later filtered (``mvvtext score``
-    drops repeated rows), an integer index label is the row's 0-based position
-    in the file, so it is used instead of the position in the frame.
-    """
-    suffix = Path(path).suffix.lower() if path else ""
-    if suffix in (".csv", ".tsv", ".txt", ".xlsx", ".xlsm"):
-        label = _plain(df.index[pos])
-        n = int(label) if isinstance(label, (int, np.integer)) and not isinstance(label, bool) else pos
-        if suffix in (".xlsx", ".xlsm"):
-            return f"row {n + 1} (Excel row {n + 2})"
-        return f"row {n + 1} (line {n + 2})"
-    return f"row {pos + 1} (index {_plain(df.index[pos])!r})"
-
-
-def _plain(label):
-    """A numpy scalar index label as the Python value (``1``, not ``np.int64(1)``) for messages."""
-    return label.item() if isinstance(label, np.generic) else label
-
 
 _CLI_OPTIONS = {"text": "--text-col", "id": "--id-col", "timestamp": "--time-col", "channel": "--channel-col",
                 "segments": "--segment-col"}
@@ -77,7 +50,8 @@ def _number_text(value) -> str:
     return str(value)
 
 
-def text_cells(values: pd.Series, column: str, path: str | None = None, *, warn: bool = True) -> pd.Series:
+def text_cells(values: pd.Series, column: str, path: str | None = None, *, warn: bool = True,
+               ids: pd.Series | None = None) -> pd.Series:
     """The cells of a text column, with numbers among the texts written as text.
 
     Parameters
@@ -90,6 +64,8 @@ def text_cells(values: pd.Series, column: str, path: str | None = None, *, warn:
         The file it was read from, for messages.
     warn : bool
         Log a warning naming the rows (index labels) whose numbers were read as text.
+    ids : Series, optional
+        The id column, aligned with ``values``: the warning names each row's id too.
 
     Returns
     -------
@@ -123,7 +99,7 @@ def text_cells(values: pd.Series, column: str, path: str | None = None, *, warn:
         )
     if warn:
         positions, frame = np.flatnonzero(is_number.to_numpy()), values.to_frame()
-        named = [_row_label(frame, i, path) for i in positions[:5]]
+        named = [_row_label(frame, i, path, ids) for i in positions[:5]]
         more = f" … and {len(positions) - 5} more" if len(positions) > 5 else ""
         logger.warning("%scolumn '%s' has %d number(s) among its texts, read as text (5.0 as '5'): %s%s. "
                        "If they are not texts, check that '%s' is the free-text column.",
@@ -131,150 +107,48 @@ def text_cells(values: pd.Series, column: str, path: str | None = None, *, warn:
     return values.map(lambda v: _number_text(v) if _is_number(v) else v)
 
 
-def _clean_text(df: pd.DataFrame, col: str, path: str | None) -> tuple[pd.Series, pd.Series]:
-    values = text_cells(df[col], col, path)
+def _clean_text(df: pd.DataFrame, col: str, path: str | None,
+                ids: pd.Series | None = None) -> tuple[pd.Series, pd.Series]:
+    values = text_cells(df[col], col, path, ids=ids)
     text = values.map(lambda v: "" if v is None or (isinstance(v, float) and v != v) else str(v))
     missing = text.str.strip() == ""
     return text.astype(object), missing
 
 
-_DATA_TZ = "Asia/Tokyo"
+def _differing_columns(rows: pd.DataFrame) -> list[str]:
+    """The columns whose values differ between the rows (missing counts as one value)."""
+    cells = rows.astype(object).where(rows.notna(), None).astype(str)
+    return [c for c in rows.columns if cells[c].nunique() > 1]
 
 
-def _to_data_time(ts: pd.Timestamp) -> pd.Timestamp:
-    """An aware time as Japan wall-clock time without zone; a naive one as it is."""
-    if ts is pd.NaT or ts.tzinfo is None:
-        return ts
-    return ts.tz_convert(_DATA_TZ).tz_localize(None)
-
-
-def _to_data_times(times: pd.Series) -> pd.Series:
-    """An aware datetime column as Japan wall-clock times without zone (naive columns unchanged)."""
-    if getattr(times.dt, "tz", None) is not None:
-        times = times.dt.tz_convert(_DATA_TZ).dt.tz_localize(None)
-    return times.astype("datetime64[ns]")
-
-
-def _parse_mixed_zones(as_text: pd.Series) -> pd.Series:
-    """Parse values one by one when some carry a UTC offset and others do not (or differ)."""
-    parsed = {}
-    for value in as_text.dropna().unique():
-        ts = pd.to_datetime(value, errors="coerce", format="mixed")
-        parsed[value] = _to_data_time(ts)
-    values = [pd.NaT if v is None or (isinstance(v, float) and v != v) else parsed[v] for v in as_text]
-    return pd.Series(pd.to_datetime(values), index=as_text.index, name=as_text.name)
-
-
-def _numeric_date_parts(as_text: pd.Series) -> dict[int, tuple[int, int, str, str]]:
-    """Position -> (first, second, year, rest) of each a/b/yyyy value of a column."""
-    parts = {}
-    for pos, value in enumerate(as_text.tolist()):
-        m = _NUMERIC_DATE.fullmatch(value) if isinstance(value, str) else None
-        if m is not None:
-            parts[pos] = (int(m["a"]), int(m["b"]), m["year"], m["rest"])
-    return parts
-
-
-def _date_example(df: pd.DataFrame, col: str, pos: int, path: str | None) -> str:
-    return f"{_row_label(df, pos, path)}: {df[col].iloc[pos]!r}"
-
-
-def _date_error(message: str, df: pd.DataFrame, col: str, path: str | None, positions: list[int]) -> InputError:
+def _duplicate_ids_error(df: pd.DataFrame, col: str, path: str | None, ids: pd.Series,
+                         positions: list[int]) -> InputError:
+    """Name the rows of each repeated id, telling exact copies (every column the same) from rows that differ."""
+    groups: dict[str, list[int]] = {}
+    for i in positions:
+        groups.setdefault(ids.iloc[i], []).append(i)
+    parts, exact = [], {}
+    for key, where in groups.items():
+        differ = _differing_columns(df.iloc[where])
+        exact[key] = not differ
+        how = ("exact copies: every column the same" if not differ
+               else f"differing in {_listing([repr(c) for c in differ])}")
+        parts.append(f"{key!r} at {' and '.join(_row_label(df, i, path) for i in where)} ({how})")
+    fixes = []
+    if any(exact.values()):
+        dropped = (f"read_voices(mvvtext.io.read_table({path!r}).drop_duplicates(), source_name={path!r}, ...)"
+                   if path else "read_voices(df.drop_duplicates(), ...)")
+        fixes.append("Exact copies are not dropped silently (read_voices returns one row per input row): drop "
+                     f"them first with drop_duplicates(), e.g. {dropped} (`mvvtext score` stores them once).")
+    if not all(exact.values()):
+        fixes.append("Rows that differ under one id are not the same voice: remove the rows that should not be "
+                     "there (an older revision, a wrong id) or choose another id column.")
     return InputError(
-        f"{_where(path)}column '{col}' {message}",
-        path=path,
-        column=col,
-        rows=[df.index[i] for i in positions],
-        failure_cases=[{"index": df.index[i], "value": df[col].iloc[i]} for i in positions],
+        f"{_where(path)}column '{col}' has duplicate ids: {_listing(parts)}. Ids must be unique. {' '.join(fixes)}",
+        path=path, column=col, rows=[df.index[i] for i in positions],
+        failure_cases=[{"index": df.index[i], "id": ids.iloc[i], "exact_copy": exact[ids.iloc[i]]}
+                       for i in positions],
     )
-
-
-def _decide_dayfirst(parts: dict[int, tuple[int, int, str, str]], df: pd.DataFrame, col: str,
-                     path: str | None, dayfirst: bool | None) -> bool:
-    """Whether the a/b/yyyy dates of the column put the day first: one order for the whole column.
-
-    A first part above 12 shows day-first dates, a second part above 12 month-first
-    ones. ``dayfirst`` given: every date must fit it. Not given: the dates must
-    show one order, or read the same in both (05/05/2026).
-
-    Raises
-    ------
-    InputError
-        Naming the rows of dates in both orders, of dates that do not fit ``dayfirst``,
-        or of a date that reads differently in the two orders when no date shows the order.
-    """
-    day = [pos for pos, (a, b, _, _) in parts.items() if a > 12 >= b]
-    month = [pos for pos, (a, b, _, _) in parts.items() if b > 12 >= a]
-    iso = "year-month-day (2026-08-13) leaves no doubt"
-    if dayfirst is not None:
-        wrong = month if dayfirst else day
-        if wrong:
-            order = "day/month/year" if dayfirst else "month/day/year"
-            examples = "; ".join(_date_example(df, col, i, path) for i in wrong[:5])
-            raise _date_error(f"has {len(wrong)} date(s) that are not {order} (dayfirst={dayfirst}): {examples}. "
-                              f"Check the dayfirst= choice; {iso}.", df, col, path, wrong)
-        return dayfirst
-    if day and month:
-        raise _date_error(
-            f"mixes day-first and month-first dates: {_date_example(df, col, day[0], path)} puts the day first "
-            f"({parts[day[0]][0]} is no month), {_date_example(df, col, month[0], path)} the month first "
-            f"({parts[month[0]][1]} is no month). Write every date of the column in one order; {iso}.",
-            df, col, path, [day[0], month[0]])
-    if day or month:
-        return bool(day)
-    ambiguous = [pos for pos, (a, b, _, _) in parts.items() if a != b and a <= 12 and b <= 12]
-    if ambiguous:
-        a, b, year, _ = parts[ambiguous[0]]
-        raise _date_error(
-            f"has dates such as {_date_example(df, col, ambiguous[0], path)} that read as {year}-{b:02d}-{a:02d} "
-            f"(day first) or {year}-{a:02d}-{b:02d} (month first), and no date of the column shows which (none "
-            "has a number above 12 in its first two parts). Pass dayfirst=True (day/month/year) or "
-            "dayfirst=False (month/day/year) to read_voices (--date-order dmy or mdy on the command line), "
-            "or write the dates as year-month-day "
-            "(2026-08-13), which leaves no doubt.", df, col, path, ambiguous[:1])
-    return False  # every a/b/yyyy date reads the same both ways (05/05/2026) or is no date at all
-
-
-def _numeric_dates_as_iso(as_text: pd.Series, df: pd.DataFrame, col: str, path: str | None,
-                          dayfirst: bool | None) -> pd.Series:
-    """The column with its a/b/yyyy dates written as yyyy-mm-dd in the one order the column uses."""
-    parts = _numeric_date_parts(as_text)
-    if not parts:
-        return as_text
-    first_is_day = _decide_dayfirst(parts, df, col, path, dayfirst)
-    values = as_text.tolist()
-    for pos, (a, b, year, rest) in parts.items():
-        day, month = (a, b) if first_is_day else (b, a)
-        values[pos] = f"{year}-{month:02d}-{day:02d}{rest}"  # an impossible date stays one: reported below
-    return pd.Series(values, index=as_text.index, name=as_text.name, dtype=object)
-
-
-def _parse_timestamps(df: pd.DataFrame, col: str, path: str | None, dayfirst: bool | None = None) -> pd.Series:
-    raw = df[col]
-    if pd.api.types.is_datetime64_any_dtype(raw):
-        return _to_data_times(raw) if getattr(raw.dt, "tz", None) is not None else raw
-    as_text = raw.map(lambda v: None if v is None or (isinstance(v, float) and v != v) or v is pd.NaT
-                      or str(v).strip() == "" else _JA_DATE.sub(r"\1-\2-\3", str(v).strip()))
-    as_text = _numeric_dates_as_iso(as_text, df, col, path, dayfirst)
-    try:
-        parsed = pd.to_datetime(as_text, errors="coerce", format="mixed")
-    except (ValueError, TypeError):  # "Mixed timezones detected": offsets in some values only, or different ones
-        parsed = _parse_mixed_zones(as_text)
-    if not pd.api.types.is_datetime64_any_dtype(parsed):
-        parsed = _parse_mixed_zones(as_text)
-    bad = parsed.isna() & as_text.notna()
-    if bad.any():
-        positions = [i for i, b in enumerate(bad.to_numpy()) if b]
-        examples = [f"{_row_label(df, i, path)}: {raw.iloc[i]!r}" for i in positions[:5]]
-        raise InputError(
-            f"{_where(path)}column '{col}' has {len(positions)} value(s) that are not dates or times: "
-            f"{'; '.join(examples)}. Use a format such as 2026-04-06 09:30 or 2026/04/06, or leave the cell empty.",
-            path=path,
-            column=col,
-            rows=[df.index[i] for i in positions],
-            failure_cases=[{"index": df.index[i], "value": raw.iloc[i]} for i in positions],
-        )
-    return _to_data_times(parsed)
 
 
 def _ids(df: pd.DataFrame, col: str | None, path: str | None) -> pd.Series:
@@ -291,15 +165,79 @@ def _ids(df: pd.DataFrame, col: str | None, path: str | None) -> pd.Series:
         )
     dup = ids.duplicated(keep=False)
     if dup.any():
-        positions = [i for i, b in enumerate(dup.to_numpy()) if b]
-        pairs = [f"{ids.iloc[i]!r} at {_row_label(df, i, path)}" for i in positions]
-        raise InputError(
-            f"{_where(path)}column '{col}' has duplicate ids: {_listing(pairs)}. Ids must be unique; "
-            "remove the duplicated rows or choose another id column.",
-            path=path, column=col, rows=[df.index[i] for i in positions],
-            failure_cases=[{"index": df.index[i], "id": ids.iloc[i]} for i in positions],
-        )
+        raise _duplicate_ids_error(df, col, path, ids, [i for i, b in enumerate(dup.to_numpy()) if b])
     return ids.astype(object)
+
+
+CHANNELS = ("inquiry", "survey", "post")
+"""The channel codes of the label contract."""
+
+# Spellings read as a channel code, compared after NFKC (full-width ｅｍａｉｌ, half-width ﾒｰﾙ), lower case and
+# without spaces, hyphens, underscores, dots and middle dots (E-mail, 電話・メモ).
+_CHANNEL_SPELLINGS = {
+    "inquiry": ["inquiry", "inquiries", "enquiry", "メール", "eメール", "email", "mail", "チャット", "chat",
+                "電話", "電話メモ", "phone", "tel", "telephone", "問い合わせ", "問合せ", "問い合せ", "問合わせ",
+                "お問い合わせ", "お問合せ", "窓口", "問い合わせ窓口", "問合せ窓口"],
+    "survey": ["survey", "surveys", "サーベイ", "アンケート", "調査", "自由記述", "questionnaire"],
+    "post": ["post", "posts", "社内sns", "sns", "投稿", "サンクスカード", "thankscard", "thanks card", "社内報",
+             "社内報コメント"],
+}
+
+
+def _channel_key(value: str) -> str:
+    return re.sub(r"[\s\-_.・]", "", unicodedata.normalize("NFKC", value)).lower()
+
+
+_CHANNEL_OF = {_channel_key(spelling): code for code, spellings in _CHANNEL_SPELLINGS.items()
+               for spelling in spellings}
+
+
+def _channels(df: pd.DataFrame, col: str, path: str | None,
+              ids: pd.Series | None = None) -> tuple[pd.Series, dict[str, str | None]]:
+    """The channel column as codes (inquiry / survey / post), and the mapping applied.
+
+    Known spellings (メール, アンケート, 社内SNS, ``Survey`` …) become their code; any
+    other value becomes missing, so that the classifier guesses the channel from
+    the text as for an empty cell, and is named in one logged warning with its
+    row count, first row and the allowed codes. The mapping holds each value that
+    was not already a code: ``{"メール": "inquiry", "FAX": None}``.
+    """
+    cells = [None if _missing_cell(v) or str(v).strip() == "" else str(v) for v in df[col].tolist()]
+    counts = Counter(c for c in cells if c is not None)
+    mapping = {v: _CHANNEL_OF.get(_channel_key(v)) for v in counts}
+    codes = pd.Series([None if c is None else mapping[c] for c in cells], index=df.index, dtype="string")
+    mapping = {v: code for v, code in mapping.items() if v != code}
+    read_as = [f"{v!r} as {code} ({counts[v]} row(s))" for v, code in mapping.items() if code is not None]
+    if read_as:
+        logger.info("%scolumn '%s': channels read as codes: %s", _where(path), col, _listing(read_as))
+    unknown = [v for v, code in mapping.items() if code is None]
+    if unknown:
+        first = {}
+        for pos, c in enumerate(cells):
+            if c in mapping and mapping[c] is None:
+                first.setdefault(c, pos)
+        named = [f"{v!r} ({counts[v]} row(s), first at {_row_label(df, first[v], path, ids)})" for v in unknown[:10]]
+        more = f" … and {len(unknown) - 10} more value(s)" if len(unknown) > 10 else ""
+        logger.warning(
+            "%scolumn '%s' has %d row(s) whose channel is none of %s: %s%s. They are read as missing, so the "
+            "channel is guessed from the text. To use them, write them as a code first (e.g. "
+            "df['%s'] = df['%s'].replace({%r: 'inquiry'})); recognised spellings such as メール, 電話, "
+            "アンケート and 社内SNS are read as codes already.",
+            _where(path), col, sum(counts[v] for v in unknown), " / ".join(CHANNELS), ", ".join(named), more,
+            col, col, unknown[0])
+    return codes, mapping
+
+
+def channel_column(values: pd.Series, column: str = "channel",
+                   path: str | None = None) -> tuple[pd.Series, dict[str, str | None]]:
+    """A channel column as the codes inquiry / survey / post, as :func:`read_voices` reads it.
+
+    For a frame that did not come through ``read_voices`` (``analyze`` of a plain
+    DataFrame): known spellings (メール, アンケート, 社内SNS …) become codes, other
+    values missing, named in a logged warning. Returns the codes (``string``
+    dtype, same index) and the mapping applied to the values that were not codes.
+    """
+    return _channels(values.to_frame(column), column, path)
 
 
 def read_voices(
@@ -325,9 +263,28 @@ def read_voices(
         The free-text column.
     id : str, optional
         The id column; ids must be unique. Default: a column named ``id`` when
-        there is one, else ``row-1``, ``row-2`` … (1-based row numbers).
+        there is one, else ``row-1``, ``row-2`` … (1-based row numbers). Messages
+        about a row then name its id too (``row 10 (line 14, id 'Q26120010')``).
+        A repeated id is an InputError, also when the rows are exact copies (every
+        column the same, as an export run twice leaves them): read_voices returns
+        one row per input row and never drops one silently. The message says which
+        rows are exact copies and which differ (and in which columns); drop exact
+        copies first with ``drop_duplicates()``, e.g.
+        ``read_voices(read_table(path).drop_duplicates(), source_name=path, ...)``,
+        which keeps the file's line numbers in messages (``mvvtext score`` stores
+        such copies once by itself).
     channel : str, optional
-        Column holding the channel (inquiry / survey / post).
+        Column holding the channel: the codes ``inquiry`` / ``survey`` / ``post``
+        (default: a column named ``channel`` when there is one). Case, width
+        and spaces do not matter, and common spellings are read as codes:
+        メール, チャット, 電話, 電話メモ, 問い合わせ, 問合せ, 窓口, email, chat, phone
+        as ``inquiry``; サーベイ, アンケート, 調査, 自由記述 as ``survey``; 社内SNS,
+        SNS, 投稿, サンクスカード, 社内報 as ``post``. Any other value becomes
+        missing, so that the classifier guesses the channel from the text as for
+        an empty cell, and a logged warning names the column, each such value
+        with its row count and first row, and the codes. ``attrs
+        ["mvvtext_channel_mapping"]`` holds the mapping applied to values that
+        were not codes (``{"メール": "inquiry", "FAX": None}``).
     timestamp : str, optional
         Column holding the time each text was written; parsed to a zone-less
         ``datetime64[ns]`` column of Japan wall-clock time. A value without a UTC
@@ -340,7 +297,17 @@ def read_voices(
         Dates written day/month/year or month/day/year (``13/08/2026``,
         ``08.13.2026 10:30``) are read in one order for the whole column, the
         order that some date shows by a number above 12 (see ``dayfirst``).
-        ``2026-08-13``, ``2026/08/13`` and ``2026年8月13日`` are read as written.
+        ``2026-08-13``, ``2026/08/13`` and ``2026年8月13日`` are read as written, as
+        are full-width digits (``２０２６／１２／０４　１０：００``), times in
+        時/分/秒 (``2026年12月1日 9時30分``, ``午後3時``), a weekday in brackets
+        (``2026/12/01(火)``) and Japanese era dates of 令和, 平成 and 昭和
+        (``令和8年12月3日``, ``R8.12.3``, ``令和元年5月1日``). A column whose every
+        value is a number from 30000 to 80000 is read as Excel serial dates
+        (``46360.5`` = 2026-12-04 12:00); such a number among other dates stays
+        an error. A value that is no date (``不明``, a date without its year such
+        as ``12月2日``, an impossible date such as ``2026/11/31``) is an InputError
+        naming the file, the row, its line, its id and the value; empty cells
+        are missing times.
     segments : list of str, optional
         Columns used for breakdowns (site, department, tenure band …); must exist.
     sheet : str or int
@@ -349,6 +316,10 @@ def read_voices(
         When ``source`` is a DataFrame read from a file, that file's name: error
         messages then name it, and for CSV/TSV/Excel they name rows by file line
         (an integer index label is taken as the row's 0-based position in the file).
+        A frame from :func:`read_table` (or a filtered copy of it) knows where
+        its rows start in the file, so a line is the real one even below quoted
+        texts spanning several lines; any other frame is taken to have one line
+        per row.
     dayfirst : bool, optional
         The order of the timestamp column's a/b/yyyy dates: ``True`` day/month/year,
         ``False`` month/day/year. Default: the order some date shows (``13/08/2026``
@@ -367,7 +338,9 @@ def read_voices(
     Raises
     ------
     InputError
-        Naming the file, the row and the column of what is wrong.
+        Naming the file, the row and the column of what is wrong. A row of a
+        CSV/TSV file is named by the physical line where it starts (a quoted text
+        with line breaks takes several lines), of a workbook by its Excel row.
     """
     if dayfirst not in (None, True, False):
         raise ValueError(f"The 'dayfirst' parameter of read_voices must be True, False or None. "
@@ -399,20 +372,24 @@ def read_voices(
         _require_column(df, seg, "segment", path, "segments")
 
     out = df.copy()
-    out["text"], out["text_missing"] = _clean_text(df, text, path)
+    row_ids = None if id is None else df[id]  # messages name each row's id too
+    out["text"], out["text_missing"] = _clean_text(df, text, path, row_ids)
     out["id"] = _ids(df, id, path)
+    channel_mapping: dict[str, str | None] = {}
+    if channel is None and "channel" in df.columns:
+        channel = "channel"
     if channel is not None:
-        out["channel"] = df[channel].astype("string")
-    elif "channel" not in out.columns:
-        out["channel"] = pd.Series(pd.NA, index=df.index, dtype="string")
-    if timestamp is not None:
-        out["timestamp"] = _parse_timestamps(df, timestamp, path, dayfirst)
-    elif "timestamp" not in out.columns:
-        out["timestamp"] = pd.Series(pd.NaT, index=df.index, dtype="datetime64[ns]")
+        out["channel"], channel_mapping = _channels(df, channel, path, row_ids)
     else:
-        out["timestamp"] = _parse_timestamps(df, "timestamp", path, dayfirst)
+        out["channel"] = pd.Series(pd.NA, index=df.index, dtype="string")
+    if timestamp is None and "timestamp" in df.columns:
+        timestamp = "timestamp"
+    if timestamp is not None:
+        out["timestamp"] = _parse_timestamps(df, timestamp, path, dayfirst, row_ids)
+    else:
+        out["timestamp"] = pd.Series(pd.NaT, index=df.index, dtype="datetime64[ns]")
     out.attrs = {**df.attrs, "mvvtext_source": path, "mvvtext_segments": list(segments or []),
-                 "mvvtext_text_column": text}
+                 "mvvtext_text_column": text, "mvvtext_channel_mapping": channel_mapping}
     n_missing = int(out["text_missing"].sum())
     if n_missing:
         import logging
