@@ -48,7 +48,8 @@ def default_model(profile=None, embedder="auto", *, verbose: bool = False) -> Vo
     The cache key covers the mvvtext version, the profile hash, the shipped
     training files, the classify/text/embed source files and the embedding
     backend, so any change refits. ``verbose``: say on stderr when it has to
-    fit (the first run for a profile, 1-2 minutes on 2 cores).
+    fit (the first run for a profile, 1-2 minutes on 2 cores). The returned
+    model's ``cache_key_`` is that key: it names one fit of the default model.
     """
     from mvvtext._version import __version__
     from mvvtext.embed import get_embedder
@@ -61,10 +62,13 @@ def default_model(profile=None, embedder="auto", *, verbose: bool = False) -> Vo
         key.update(f.name.encode())
         key.update(f.read_bytes())
     key.update(_source_digest())
-    folder = _cache_root() / "default-models" / key.hexdigest()[:24]
+    cache_key = key.hexdigest()[:24]
+    folder = _cache_root() / "default-models" / cache_key
     if (folder / "config.json").is_file():
         try:
-            return VoiceClassifier.load(folder, profile=prof, embedder=backend)
+            vc = VoiceClassifier.load(folder, profile=prof, embedder=backend)
+            vc.cache_key_ = cache_key
+            return vc
         except (ModelNotFoundError, ModelMismatchError, ValueError, OSError, EOFError, KeyError,
                 zipfile.BadZipFile) as e:  # a cache folder damaged by hand or by a disk full: fit again
             logger.warning("ignoring unreadable cached default model %s (%s); refitting", folder, e)
@@ -78,6 +82,7 @@ def default_model(profile=None, embedder="auto", *, verbose: bool = False) -> Vo
         _save_atomically(vc, folder)
     except OSError as e:  # read-only home: keep going without the cache
         logger.warning("could not cache the default model in %s: %s", folder, e)
+    vc.cache_key_ = cache_key
     return vc
 
 

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from mvvtext.exceptions import InputError, StoreError
-from mvvtext.store._store import _to_frame
+from mvvtext.store._store import FUTURE_DAYS, _to_frame
 
 _PERIOD = re.compile(r"^(\d{4})-W(\d{2})$")
 
@@ -158,18 +158,32 @@ def _quotes(con: Any, period: str, issues: pd.DataFrame, topics: list[str], keys
     return out
 
 
+def latest_dated_period(con: Any) -> str | None:
+    """The default report week: the latest ISO week holding a dated voice.
+
+    Undated rows (they count in their export's week) and dates more than
+    ``FUTURE_DAYS`` days after the run that stored them (a wrong year such as
+    2062) never make a week the latest. Falls back to the latest week of any
+    voice when none is; None for an empty store. Reads the temp table ``cv``.
+    """
+    row = con.execute("SELECT max(period) FILTER (WHERE dated), max(period) FROM cv").fetchall()[0]
+    return row[0] or row[1]
+
+
 def collect(con: Any, period: str | None = None, *, baseline_weeks: int = BASELINE_WEEKS) -> WeeklyData:
-    """Aggregate the store for one ISO week (default: the latest week with voices)."""
+    """Aggregate the store for one ISO week (default: the latest week holding dated voices,
+    see :func:`latest_dated_period`)."""
     # evaluate the view once, light columns over the whole history; the texts of the
     # report's window are joined back below (every query reads this one snapshot)
-    con.execute("""CREATE OR REPLACE TEMP TABLE cv AS
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE cv AS
         SELECT id, content_hash, period, week_ts, topics, "primary", intent, sentiment, risks, "values",
-               model_version FROM current_voices""")
+               model_version, coalesce("timestamp" <= scored_at + INTERVAL {FUTURE_DAYS} DAY, false) AS dated
+        FROM current_voices""")
     bounds = con.execute("SELECT min(period), max(period), count(*) FROM cv").fetchall()[0]
     if not bounds[2]:
         raise StoreError("the store holds no scored voices yet; run `mvvtext score` first.")
     first, last = bounds[0], bounds[1]
-    period = period or last
+    period = period or latest_dated_period(con)
     start = week_start(period)
     previous = period_of(start - timedelta(weeks=1))
     base = [p for p in (period_of(start - timedelta(weeks=i)) for i in range(baseline_weeks, 0, -1)) if p >= first]

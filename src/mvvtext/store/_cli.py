@@ -110,7 +110,7 @@ def add_store_commands(subparsers: Any) -> None:
                                           "ranked and emerging issues, risk texts, trends, breakdowns and "
                                           "values; optionally the alerts JSON for a chat or mail hook.")
     p.add_argument("--store", required=True, help="the DuckDB store file written by `mvvtext score`")
-    p.add_argument("--period", help="ISO week, e.g. 2026-W47 (default: the latest week in the store)")
+    p.add_argument("--period", help="ISO week, e.g. 2026-W47 (default: the latest week holding dated voices)")
     p.add_argument("--out", default="report.html", help="the report file, .html or .xlsx (default: report.html)")
     p.add_argument("--format", choices=["html", "xlsx"], help="default: from --out's suffix")
     p.add_argument("--alerts", help="also write the alerts JSON here")

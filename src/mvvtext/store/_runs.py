@@ -12,25 +12,37 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable, Iterator, Sequence
 
+import numpy as np
 import pandas as pd
 
+from mvvtext.store._aggregate import period_of
 from mvvtext.store._input import load_input
 from mvvtext.store._scoring import (ResolvedScorer, content_hashes, masked_texts, prediction_columns,
                                     resolve_scorer)
 from mvvtext.store._lock import StoreLock
-from mvvtext.store._store import Store
+from mvvtext.store._store import FUTURE_DAYS, Store
 
 logger = logging.getLogger(__name__)
 
 _VOICE_COLS = ["id", "content_hash", "revision", "text_masked", "text_missing", "channel", "timestamp",
                "segments", "run_id", "scored_at"]
+_RUN_COLS = ["run_id", "kind", "started_at", "finished_at", "status", "input_path", "input_sha256", "input_columns",
+             "profile_hash", "model_version", "n_input", "n_new", "n_revised", "n_skipped", "n_duplicates",
+             "n_backfilled", "n_empty", "message", "n_updated", "n_undated", "export_ts"]
 _PRED_COLS = ["id", "content_hash", "model_version", "profile_hash", "topics", "primary", "intent", "sentiment",
               "risks", "values", "scores", "evidence", "run_id", "scored_at", "is_current"]
 
 
 @dataclass
 class RunSummary:
-    """What a run did; ``str()`` gives the one-line message a scheduler logs."""
+    """What a run did; ``str()`` gives the one-line message a scheduler logs.
+
+    The rows of an export add up: ``n_input = n_new + n_revised + n_updated +
+    n_skipped + n_duplicates``. ``n_updated`` counts rows already scored whose
+    date, channel or segments were corrected (stored anew, not scored again);
+    ``n_undated`` the stored rows without a date, which count in the week of
+    ``export_ts`` (the export's latest date), or of the run when it has none.
+    """
 
     run_id: str
     kind: str
@@ -47,6 +59,9 @@ class RunSummary:
     n_duplicates: int = 0
     n_backfilled: int = 0
     n_empty: int = 0
+    n_updated: int = 0
+    n_undated: int = 0
+    export_ts: datetime | None = None
     message: str = ""
 
     @property
@@ -61,13 +76,15 @@ class RunSummary:
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
         d["started_at"], d["finished_at"] = self.started_at.isoformat(), self.finished_at.isoformat()
+        d["export_ts"] = None if self.export_ts is None else self.export_ts.isoformat()
         return d
 
     def __str__(self) -> str:
         return (f"run {self.run_id} ({self.kind}, {self.status}) into {self.store}: {self.n_input} input row(s), "
-                f"{self.n_new} new, {self.n_revised} revised, {self.n_skipped} already scored, "
-                f"{self.n_duplicates} duplicated, {self.n_backfilled} backfilled (older than the store's latest "
-                f"week), {self.n_empty} empty text; model {self.model_version}; {self.seconds:.1f} s"
+                f"{self.n_new} new, {self.n_revised} revised, {self.n_updated} updated (same text, corrected "
+                f"date/channel/segments), {self.n_skipped} already scored, {self.n_duplicates} duplicated, "
+                f"{self.n_backfilled} backfilled (older than the store's latest week), {self.n_empty} empty text, "
+                f"{self.n_undated} without a date; model {self.model_version}; {self.seconds:.1f} s"
                 + (f". {self.message}" if self.message else ""))
 
 
@@ -106,11 +123,12 @@ def _progress(total: int, verbose: bool | None, desc: str) -> Any:
 def _record_run(con: Any, summary: RunSummary, input_path: str | None, sha: str | None,
                 columns: list[str] | None) -> None:
     con.execute(
-        "INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        f"INSERT INTO runs ({', '.join(map(_q, _RUN_COLS))}) VALUES ({', '.join('?' * len(_RUN_COLS))})",
         [summary.run_id, summary.kind, summary.started_at, summary.finished_at, summary.status, input_path, sha,
          json.dumps(columns, ensure_ascii=False) if columns is not None else None, summary.profile_hash,
          summary.model_version, summary.n_input, summary.n_new, summary.n_revised, summary.n_skipped,
-         summary.n_duplicates, summary.n_backfilled, summary.n_empty, summary.message])
+         summary.n_duplicates, summary.n_backfilled, summary.n_empty, summary.message, summary.n_updated,
+         summary.n_undated, summary.export_ts])
 
 
 def _insert_batch(con: Any, batch: pd.DataFrame, analysed: pd.DataFrame, scorer: ResolvedScorer,
@@ -163,13 +181,101 @@ def _q(name: str) -> str:
     return f'"{name}"'
 
 
+def _metadata_updates(voices: pd.DataFrame, seen: pd.DataFrame, segments: Sequence[str],
+                      horizon: pd.Timestamp) -> pd.DataFrame:
+    """The already scored rows whose export corrects their date, channel or segments.
+
+    A correction is a non-blank cell that differs from the stored value; a blank
+    cell, or a column the export does not have, never erases what the store holds
+    (a partial re-export changes nothing), and a date after ``horizon`` (a wrong
+    year) never replaces a stored one. Segment values merge into the stored ones,
+    so a run with fewer segment columns keeps the others.
+
+    Parameters
+    ----------
+    voices : DataFrame
+        The export's voices, in the order of ``seen``.
+    seen : DataFrame
+        :func:`_classify_incoming`'s answer for ``voices``.
+    segments : sequence of str
+        The run's segment columns.
+    horizon : Timestamp
+        Latest plausible date (the run's time plus ``FUTURE_DAYS``).
+
+    Returns
+    -------
+    DataFrame
+        One row per corrected row: ``id``, ``content_hash``, the values to store
+        (``timestamp``, ``channel``, ``segments`` as JSON) and the booleans
+        ``date``, ``channel_changed``, ``segments_changed``.
+    """
+    cols = ["id", "content_hash", "timestamp", "channel", "segments", "date", "channel_changed",
+            "segments_changed"]
+    mask = seen["seen"].to_numpy(bool)
+    if not mask.any():
+        return pd.DataFrame(columns=cols)
+    rows, old = voices.loc[mask], seen.loc[mask]
+    new_ts = pd.to_datetime(rows["timestamp"]).astype("datetime64[us]").to_numpy()
+    old_ts = pd.to_datetime(old["stored_ts"]).astype("datetime64[us]").to_numpy()
+    latest_ok = pd.Timestamp(horizon).to_datetime64().astype("datetime64[us]")
+    date = ~np.isnat(new_ts) & (new_ts <= latest_ok) & (np.isnat(old_ts) | (new_ts != old_ts))
+    new_ch = [None if pd.isna(v) else str(v) for v in rows["channel"].astype(object)]
+    old_ch = [None if v is None or pd.isna(v) else str(v) for v in old["stored_channel"].astype(object)]
+    channel = np.array([n is not None and n != o for n, o in zip(new_ch, old_ch)], dtype=bool)
+    old_seg = [v if isinstance(v, str) and v else "{}" for v in old["stored_segments"]]
+    seg = old_seg.copy()
+    seg_changed = np.zeros(len(rows), dtype=bool)
+    if segments:
+        for i, values in enumerate(rows[list(segments)].itertuples(index=False)):
+            given = {s: str(v) for s, v in zip(segments, values) if not pd.isna(v)}
+            if not given:
+                continue
+            have = json.loads(old_seg[i])
+            if any(have.get(k) != v for k, v in given.items()):
+                seg[i], seg_changed[i] = json.dumps({**have, **given}, ensure_ascii=False), True
+    changed = date | channel | seg_changed
+    out = pd.DataFrame({
+        "id": rows["id"].astype(str).to_numpy(), "content_hash": rows["content_hash"].to_numpy(),
+        "timestamp": np.where(date, new_ts, old_ts), "channel": np.where(channel, new_ch, old_ch),
+        "segments": seg, "date": date, "channel_changed": channel, "segments_changed": seg_changed})
+    return out.loc[changed, cols].reset_index(drop=True)
+
+
+def _apply_updates(con: Any, updates: pd.DataFrame) -> None:
+    """Store corrected dates, channels and segments of already scored rows (one UPDATE)."""
+    import pyarrow as pa
+
+    table = pa.table({
+        "id": pa.array(updates["id"].tolist(), pa.string()),
+        "content_hash": pa.array(updates["content_hash"].tolist(), pa.string()),
+        "timestamp": pa.array(pd.to_datetime(updates["timestamp"]).astype("datetime64[us]"), pa.timestamp("us")),
+        "channel": pa.array(updates["channel"].tolist(), pa.string()),
+        "segments": pa.array(updates["segments"].tolist(), pa.string()),
+    })
+    con.register("_mvv_updates", table)
+    con.execute("""UPDATE voices SET "timestamp" = u."timestamp", channel = u.channel, segments = u.segments
+                   FROM _mvv_updates u WHERE voices.id = u.id AND voices.content_hash = u.content_hash""")
+    con.unregister("_mvv_updates")
+
+
+def _ids(ids: pd.Series, limit: int = 5) -> str:
+    shown = ", ".join(map(str, ids.iloc[:limit]))
+    return shown + (f", … ({len(ids)} in all)" if len(ids) > limit else "")
+
+
 def _classify_incoming(con: Any, voices: pd.DataFrame) -> pd.DataFrame:
-    """One set-based join of the export's (id, content_hash) against the history."""
+    """One set-based join of the export's (id, content_hash) against the history.
+
+    Returns one row per export row (``pos`` order): ``seen``, ``maxrev`` (the id's
+    highest stored revision, 0 for a new id) and, for a seen row, its stored
+    ``stored_ts``, ``stored_channel`` and ``stored_segments``.
+    """
     incoming = pd.DataFrame({"pos": range(len(voices)), "id": voices["id"].astype(str).to_numpy(),
                              "content_hash": voices["content_hash"].to_numpy()})
     con.register("_mvv_incoming", incoming)
     seen = con.execute(
-        """SELECT i.pos, v.id IS NOT NULL AS seen, coalesce(m.maxrev, 0) AS maxrev
+        """SELECT i.pos, v.id IS NOT NULL AS seen, coalesce(m.maxrev, 0) AS maxrev,
+                  v."timestamp" AS stored_ts, v.channel AS stored_channel, v.segments AS stored_segments
            FROM _mvv_incoming i
            LEFT JOIN voices v ON v.id = i.id AND v.content_hash = i.content_hash
            LEFT JOIN (SELECT id, max(revision) AS maxrev FROM voices
@@ -295,7 +401,8 @@ def score_into_store(
                     con.execute("ROLLBACK")
                 summary.status, summary.finished_at = "failed", _now()
                 summary.message = f"{type(e).__name__}: {e}"[:500]
-                summary.n_new = summary.n_revised = summary.n_backfilled = 0
+                summary.n_new = summary.n_revised = summary.n_backfilled = summary.n_updated = 0
+                summary.n_undated = 0
                 with contextlib.suppress(Exception):
                     _record_run(con, summary, loaded.path, loaded.sha256, loaded.columns)
                 logger.error("%s", summary)
@@ -315,18 +422,40 @@ def _score_new(con: Any, voices: pd.DataFrame, get_scorer: Callable[[], Resolved
         _record_run(con, summary, *source)
         con.execute("COMMIT")
         return
+    notes: list[str] = []
+    # the export's own week: its latest date, leaving out dates far after the run (a wrong year)
+    stamps = pd.to_datetime(voices["timestamp"])
+    horizon = pd.Timestamp(summary.started_at) + pd.Timedelta(days=FUTURE_DAYS)
+    future = (stamps > horizon).to_numpy()
+    plausible = stamps[stamps.notna().to_numpy() & ~future]
+    summary.export_ts = None if plausible.empty else plausible.max().to_pydatetime()
+    if future.any():
+        notes.append(f"warning: {int(future.sum())} row(s) dated more than {FUTURE_DAYS} days after this run "
+                     f"(id {_ids(voices.loc[future, 'id'])}; latest {stamps[future].max():%Y-%m-%d}): a wrong "
+                     f"year? A new row counts in that week but never decides the export's or the store's "
+                     f"latest week, and an already stored row keeps its stored date; correct the date in the "
+                     f"export and score it again (the stored row is then updated)")
+        logger.warning("%s", notes[-1])
+
     seen = _classify_incoming(con, voices)
-    latest = con.execute("SELECT max(week_ts) FROM current_voices").fetchall()[0][0]  # undated rows: their export's week
+    latest = con.execute(  # undated rows count in their export's week; a wrong year never is the latest
+        f"SELECT max(week_ts) FILTER (WHERE week_ts <= scored_at + INTERVAL {FUTURE_DAYS} DAY) "
+        f"FROM current_voices").fetchall()[0][0]
     is_seen = seen["seen"].to_numpy(bool)
+    updates = _metadata_updates(voices, seen, segments, horizon)
     todo = voices.loc[~is_seen].copy()
     todo["revision"] = seen["maxrev"].to_numpy()[~is_seen] + 1
-    summary.n_skipped = int(is_seen.sum())
+    summary.n_updated = len(updates)
+    summary.n_skipped = int(is_seen.sum()) - summary.n_updated
     summary.n_new = int((todo["revision"] == 1).sum())
     summary.n_revised = int((todo["revision"] > 1).sum())
     summary.n_empty = int(todo["text_missing"].sum())
+    summary.n_undated = int(todo["timestamp"].isna().sum())
+    export_week = pd.Timestamp(summary.export_ts or summary.started_at)
     if latest is not None:
         week_start = pd.Timestamp(latest).normalize() - pd.Timedelta(days=pd.Timestamp(latest).weekday())
-        summary.n_backfilled = int((pd.to_datetime(todo["timestamp"]) < week_start).sum())
+        weeks = pd.to_datetime(todo["timestamp"]).fillna(export_week)
+        summary.n_backfilled = int((weeks < week_start).sum())
     scorer = get_scorer() if len(todo) else None
     con.execute("BEGIN TRANSACTION")
     with _progress(len(todo), verbose, "scoring") as bar:
@@ -336,16 +465,32 @@ def _score_new(con: Any, voices: pd.DataFrame, get_scorer: Callable[[], Resolved
             _insert_batch(con, batch, analysed, scorer, summary.run_id, summary.started_at, segments,
                           with_voices=True, current=True)
             bar.update(len(batch))
+    if len(updates):
+        _apply_updates(con, updates)
     if not len(todo):
-        summary.message = "every text was already scored; nothing new"
+        notes.insert(0, "every text was already scored; nothing new")
     else:
         others = [r[0] for r in con.execute(
             "SELECT DISTINCT model_version FROM predictions WHERE is_current AND model_version <> ?",
             [scorer.model_version]).fetchall()]
         if others:
-            summary.message = (f"note: older texts are scored by {', '.join(others[:3])}; to compare like with "
-                               f"like, re-score them (`mvvtext rescore`) or score with that model")
-            logger.warning("%s", summary.message)
+            notes.append(f"note: older texts are scored by {', '.join(others[:3])}; to compare like with "
+                         f"like, re-score them (`mvvtext rescore`) or score with that model")
+            logger.warning("%s", notes[-1])
+    if len(updates):
+        what = ", ".join(f"{name} ({int(updates[col].sum())})" for name, col in
+                         (("date", "date"), ("channel", "channel_changed"), ("segments", "segments_changed"))
+                         if updates[col].any())
+        notes.append(f"{len(updates)} already scored row(s) came with a corrected {what}: stored, not scored "
+                     f"again (id {_ids(updates['id'])})")
+    if summary.n_undated:
+        week = period_of(export_week.date())
+        notes.append(f"{summary.n_undated} row(s) without a date count in {week}, "
+                     + (f"the week of the export's latest date ({export_week:%Y-%m-%d %H:%M})"
+                        if summary.export_ts is not None else
+                        "the week of this run: no row of the export has a date")
+                     + "; their timestamp stays empty")
+    summary.message = ". ".join(notes)
     summary.finished_at = _now()
     _record_run(con, summary, *source)
     con.execute("COMMIT")

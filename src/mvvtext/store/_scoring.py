@@ -96,12 +96,18 @@ def _wrap_classifier(clf: Any, n_jobs: int | None = None) -> Callable[[pd.DataFr
 
 
 def _default_scorer(profile: Any, model: str | Path | None,
-                    n_jobs: int | None = None) -> tuple[Callable[[pd.DataFrame], pd.DataFrame], str]:
-    """mvvtext's own classifier (a saved model folder, or the no-label default), built once."""
+                    n_jobs: int | None = None) -> tuple[Callable[[pd.DataFrame], pd.DataFrame], str, str | None]:
+    """mvvtext's own classifier (a saved model folder, or the no-label default), built once.
+
+    Returns the scoring function, the profile hash and, for the default model, its
+    cache key (``cache_key_``, see ``mvvtext.classify.default_model``).
+    """
     classify = _classify()
     prof = classify.load_profile(profile)
-    clf = classify.VoiceClassifier.load(model, profile=prof) if model is not None else classify.default_model(prof)
-    return _wrap_classifier(clf, n_jobs), str(prof.hash)
+    if model is not None:
+        return _wrap_classifier(classify.VoiceClassifier.load(model, profile=prof), n_jobs), str(prof.hash), None
+    clf = classify.default_model(prof)
+    return _wrap_classifier(clf, n_jobs), str(prof.hash), getattr(clf, "cache_key_", None)
 
 
 def resolve_scorer(scorer: Any = None, *, profile: Any = None, model: str | Path | None = None,
@@ -114,7 +120,9 @@ def resolve_scorer(scorer: Any = None, *, profile: Any = None, model: str | Path
     ``analyze(df)``, or any callable ``df -> analysed df``. The model version is, in
     this order, ``model_version=``, the scorer's ``model_version`` / ``version_`` /
     ``model_id`` attribute, a digest of the ``model`` folder, or the callable's
-    qualified name. ``n_jobs`` (worker processes, ``-1``: all cores) applies to
+    qualified name; mvvtext's no-label default model is
+    ``mvvtext-<version>-default:<first 12 digits of its cache key>``, so each fit of
+    it (other training files, other code) is a version of its own. ``n_jobs`` (worker processes, ``-1``: all cores) applies to
     mvvtext's classifier (``None`` or a VoiceClassifier); a callable runs as it is.
     """
     from mvvtext._version import __version__ as mvvtext_version
@@ -122,9 +130,9 @@ def resolve_scorer(scorer: Any = None, *, profile: Any = None, model: str | Path
     if isinstance(scorer, str) and scorer == PRECOMPUTED:
         return ResolvedScorer(None, model_version or "precomputed", _profile_hash(profile))
     if scorer is None:
-        fn, phash = _default_scorer(profile, model, n_jobs)
-        version = model_version or (_model_version_of_dir(model) if model is not None
-                                    else f"mvvtext-{mvvtext_version}-default")
+        fn, phash, key = _default_scorer(profile, model, n_jobs)
+        default = f"mvvtext-{mvvtext_version}-default" + (f":{key[:12]}" if key else "")
+        version = model_version or (_model_version_of_dir(model) if model is not None else default)
         return ResolvedScorer(fn, version, phash)
     if hasattr(scorer, "analyze") and callable(scorer.analyze):
         fn = scorer.analyze

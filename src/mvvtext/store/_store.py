@@ -16,13 +16,23 @@ logger = logging.getLogger(__name__)
 
 SCHEMA_VERSION = "1"
 
+#: a timestamp more than this many days after the run that stored it is taken for a typo (a wrong
+#: year): the run warns, and such a date never decides an export's week or the store's latest week
+FUTURE_DAYS = 7
+
 _DDL = [
     """CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)""",
     """CREATE TABLE IF NOT EXISTS runs (
         run_id VARCHAR PRIMARY KEY, kind VARCHAR, started_at TIMESTAMP, finished_at TIMESTAMP,
         status VARCHAR, input_path VARCHAR, input_sha256 VARCHAR, input_columns VARCHAR,
         profile_hash VARCHAR, model_version VARCHAR, n_input BIGINT, n_new BIGINT, n_revised BIGINT,
-        n_skipped BIGINT, n_duplicates BIGINT, n_backfilled BIGINT, n_empty BIGINT, message VARCHAR)""",
+        n_skipped BIGINT, n_duplicates BIGINT, n_backfilled BIGINT, n_empty BIGINT, message VARCHAR,
+        n_updated BIGINT DEFAULT 0, n_undated BIGINT, export_ts TIMESTAMP)""",
+    # columns added since the first stores: added in place, so existing files keep working (and
+    # stay readable by older mvvtext); runs recorded before have n_updated 0, n_undated NULL
+    """ALTER TABLE runs ADD COLUMN IF NOT EXISTS n_updated BIGINT DEFAULT 0""",
+    """ALTER TABLE runs ADD COLUMN IF NOT EXISTS n_undated BIGINT""",
+    """ALTER TABLE runs ADD COLUMN IF NOT EXISTS export_ts TIMESTAMP""",
     """CREATE TABLE IF NOT EXISTS voices (
         id VARCHAR NOT NULL, content_hash VARCHAR NOT NULL, revision INTEGER NOT NULL,
         text_masked VARCHAR, text_missing BOOLEAN, channel VARCHAR, "timestamp" TIMESTAMP,
@@ -36,19 +46,23 @@ _DDL = [
         PRIMARY KEY (id, content_hash, model_version, profile_hash))""",
     # the latest revision of every id, with its current prediction: what reports count
     # (a join on each id's highest revision: cheaper than a window over the whole history)
-    """CREATE OR REPLACE VIEW current_voices AS
+    f"""CREATE OR REPLACE VIEW current_voices AS
         SELECT v.id, v.content_hash, v.revision, v.text_masked, v.text_missing, v.channel,
                v."timestamp", v.segments, v.run_id, v.scored_at,
-               coalesce(v."timestamp", b.latest_ts, v.scored_at) AS week_ts,
-               strftime(coalesce(v."timestamp", b.latest_ts, v.scored_at), '%G-W%V') AS period,
+               coalesce(v."timestamp", r.export_ts, b.latest_ts, v.scored_at) AS week_ts,
+               strftime(coalesce(v."timestamp", r.export_ts, b.latest_ts, v.scored_at), '%G-W%V') AS period,
                p.topics, p."primary", p.intent, p.sentiment, p.risks, p."values", p.scores,
                p.evidence, p.model_version, p.profile_hash
         FROM voices v
         JOIN (SELECT id, max(revision) AS latest FROM voices GROUP BY id) m
           ON m.id = v.id AND m.latest = v.revision
         JOIN predictions p ON p.id = v.id AND p.content_hash = v.content_hash
-        -- a row without a date belongs to the export it came in: the week of that run's latest dated row
-        LEFT JOIN (SELECT run_id, max("timestamp") AS latest_ts FROM voices GROUP BY run_id) b
+        -- a row without a date belongs to the export it came in: the week of the export's latest
+        -- date (runs.export_ts; for runs recorded before that column, the latest date the run
+        -- stored), dates more than FUTURE_DAYS days after the run left out as typos
+        LEFT JOIN runs r ON r.run_id = v.run_id
+        LEFT JOIN (SELECT run_id, max("timestamp") AS latest_ts FROM voices
+                   WHERE "timestamp" <= scored_at + INTERVAL {FUTURE_DAYS} DAY GROUP BY run_id) b
           ON b.run_id = v.run_id
         WHERE p.is_current""",
 ]

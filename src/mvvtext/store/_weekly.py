@@ -74,7 +74,7 @@ def alerts_dict(data: WeeklyData) -> dict[str, Any]:
 
 
 def write_alerts(store: Store | str | Path, path: str | Path, period: str | None = None) -> dict[str, Any]:
-    """Write ``alerts.json`` for ``period`` (default: the latest week) and return it."""
+    """Write ``alerts.json`` for ``period`` (default: the latest week holding dated voices) and return it."""
     store = store if isinstance(store, Store) else Store(store)
     with store.connect(write=False) as con:
         data = collect(con, period)
@@ -175,8 +175,8 @@ def _html(data: WeeklyData) -> str:
     breakdowns = {k: jinja2.utils.markupsafe.Markup(
         t.rename(columns=lambda c: _topic_label(c) if c not in ("people",) else "人数").to_html(index=False))
         for k, t in data.breakdowns.items() if len(t)}
-    runs_cols = ["run_id", "kind", "status", "started_at", "n_input", "n_new", "n_revised", "n_skipped",
-                 "n_duplicates", "n_backfilled", "model_version", "message"]
+    runs_cols = ["run_id", "kind", "status", "started_at", "n_input", "n_new", "n_revised", "n_updated",
+                 "n_skipped", "n_duplicates", "n_backfilled", "n_undated", "model_version", "message"]
     runs_html = jinja2.utils.markupsafe.Markup(data.runs[[c for c in runs_cols if c in data.runs]].to_html(index=False))
     ranked, rank_note = rank_section(data)
     rank_html = (jinja2.utils.markupsafe.Markup(ranked.to_html(index=False, float_format=lambda v: f"{v:.2f}"))
@@ -237,7 +237,9 @@ def weekly_report(
     ----------
     store : Store or path
     period : str, optional
-        ISO week such as ``"2026-W47"``; default the latest week holding voices.
+        ISO week such as ``"2026-W47"``; default the latest week holding dated voices
+        (undated rows count in their export's week; a date far after its run, such as a
+        wrong year, never makes the latest week).
     out : path
         The report file.
     format : {'html', 'xlsx'}
