@@ -141,14 +141,22 @@ def _texts_to_classify(frame: pd.DataFrame, text: str) -> pd.DataFrame:
     A wholly numeric text column is an InputError; numbers among texts are named
     in a logged warning, unless ``read_voices`` has already read (and named) them.
     """
-    from mvvtext.io._voices import text_cells
+    from mvvtext.io._voices import channel_column, text_cells
 
     warned = frame.attrs.get("mvvtext_text_column") == text  # read_voices named them
-    cells = text_cells(frame[text], text, frame.attrs.get("mvvtext_source"), warn=not warned)
-    if cells is frame[text]:
+    source = frame.attrs.get("mvvtext_source")
+    cells = text_cells(frame[text], text, source, warn=not warned)
+    channels = None
+    if "channel" in frame.columns and text != "channel":
+        # a plain frame's メール / アンケート as the codes the classifier knows (others missing, warned)
+        codes, mapping = channel_column(frame["channel"], "channel", source)
+        channels = codes if mapping else None
+    if cells is frame[text] and channels is None:
         return frame
     out = frame.copy()
     out[text] = cells
+    if channels is not None:
+        out["channel"] = channels.astype(object).where(channels.notna(), None)
     return out
 
 
