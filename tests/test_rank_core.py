@@ -213,6 +213,15 @@ def test_outcome_missing_values_are_excluded_and_reported():
     assert r.set_index("topic").loc["pay", "outcome_people"] == 98
 
 
+def test_outcome_empty_text_cells_are_missing_and_full_width_digits_are_read():
+    df = _outcome_frame()
+    df["left_early"] = df["left_early"].map({0: "0", 1: "１"}).astype(object)  # an Excel/CSV text column
+    df.loc[[0, 1], "left_early"] = ["", "  "]
+    r = rank_issues(df)
+    assert any("2 row(s) with a missing 'left_early'" in n for n in r.attrs["notes"])
+    assert r.set_index("topic").loc["pay", "outcome_people"] == 98
+
+
 def test_outcome_conflicting_per_person_is_an_error():
     df = _outcome_frame()
     extra = df.iloc[[0]].copy()

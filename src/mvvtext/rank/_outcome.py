@@ -28,7 +28,8 @@ def person_outcome(df: pd.DataFrame, column: str, p: Prepared, notes: list[str])
         vals = num.to_numpy(dtype=float, na_value=np.nan)
         bad = ~missing & ~np.isin(vals, [0.0, 1.0])
     else:
-        text = raw.astype("string").str.strip().str.lower()
+        text = raw.astype("string").str.normalize("NFKC").str.strip().str.lower()
+        missing = missing | (text == "").fillna(False).to_numpy(dtype=bool)  # an emptied cell is no answer
         mapped = text.map(_WORDS)
         vals = pd.to_numeric(mapped, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
         bad = ~missing & np.isnan(vals)
