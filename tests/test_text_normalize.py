@@ -52,3 +52,19 @@ def test_mask_option_masks_after_normalising():
 def test_idempotent():
     s = "ｷｭｳﾘｮｳが　安い\r\n\r\n０９０"
     assert normalize(normalize(s)) == normalize(s)
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("①090-1234-5678に連絡", "(1)090-1234-5678に連絡"),
+    ("②3日休んだ", "(2)3日休んだ"),  # not 「23日」
+    ("㉑番目と⓪", "(21)番目と(0)"),
+    ("⑴と(1)", "(1)と(1)"),  # the parenthesised form NFKC already gave
+])
+def test_circled_numbers_stay_apart_from_the_digits_after_them(raw, expected):
+    assert normalize(raw) == expected
+
+
+def test_a_phone_number_after_a_circled_marker_is_masked():
+    from mvvtext.text import mask_personal_data
+
+    assert mask_personal_data("連絡先：①090-1234-5678 ②03-1234-5678") == "連絡先:(1)〈電話〉 (2)〈電話〉"

@@ -29,6 +29,12 @@ _NEEDS_CLEANUP = re.compile(
     r"[\x00-\x1f\x7f-\xa0\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u3000\ufeff\u2010-\u2015\u2212]"
 )
 
+# Circled numbers (①-⑳, ㉑-㊿, ⓪) are list markers: NFKC would make 「①090-1234-5678」
+# 「1090-…」 (a phone number the masker no longer sees) and 「②3日休んだ」 「23日」.
+_CIRCLED = re.compile("[\u2460-\u2473\u24ea\u3251-\u325f\u32b1-\u32bf]")
+_CIRCLED_AS = str.maketrans({c: f"({unicodedata.normalize('NFKC', c)})" for c in map(
+    chr, [*range(0x2460, 0x2474), 0x24EA, *range(0x3251, 0x3260), *range(0x32B1, 0x32C0)])})
+
 
 def _is_missing(text: object) -> bool:
     if text is None:
@@ -63,7 +69,8 @@ def normalize(text: object, *, mask: bool = False, keep_newlines: bool = True) -
     -------
     str
         NFKC-normalised text without control or zero-width characters, with
-        runs of spaces collapsed and surrounding whitespace stripped.
+        runs of spaces collapsed and surrounding whitespace stripped. Circled
+        numbers become bracketed (「①」 → 「(1)」), not bare digits.
 
     Examples
     --------
@@ -77,6 +84,8 @@ def normalize(text: object, *, mask: bool = False, keep_newlines: bool = True) -
             text = str(text)
     # is_normalized is a fast check; for the many texts already in NFKC it spares the copy
     if not unicodedata.is_normalized("NFKC", text):
+        if _CIRCLED.search(text):
+            text = text.translate(_CIRCLED_AS)  # 「①」 → 「(1)」, kept apart from the digits after it
         text = unicodedata.normalize("NFKC", text)
     if _NEEDS_CLEANUP.search(text) or "  " in text or text[:1] == " " or text[-1:] == " ":
         text = _DASHES.sub("-", text)
