@@ -65,6 +65,8 @@ class WeeklyData:
     runs: pd.DataFrame = field(default_factory=pd.DataFrame)
     model_versions: list[str] = field(default_factory=list)
     window: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: writers of the week's voices, when the store knows them (``score --person-col``); else None
+    n_people: int | None = None
 
 
 def _issues(counts: pd.DataFrame, period: str, previous: str, base: list[str]) -> pd.DataFrame:
@@ -107,21 +109,24 @@ def _quote_ident(name: str) -> str:
 
 
 def _breakdown(con: Any, period: str, key: str, topics: list[str]) -> pd.DataFrame:
+    """People (``who``: the writer when the store knows it, else the text) per segment group and topic."""
     seg = _seg_expr(key)
-    people = con.execute(f"SELECT {seg} AS seg, count(DISTINCT id) FROM wk WHERE period = ? GROUP BY 1",
+    people = con.execute(f"SELECT {seg} AS seg, count(DISTINCT who) FROM wk WHERE period = ? GROUP BY 1",
                          [period]).df().set_index("seg").iloc[:, 0]
     if people.empty:
         return pd.DataFrame()
     cells = con.execute(
-        f"""SELECT seg, topic, count(DISTINCT id) AS n FROM
-            (SELECT {seg} AS seg, id, unnest(topics) AS topic FROM wk WHERE period = ?) GROUP BY 1, 2""",
+        f"""SELECT seg, topic, count(DISTINCT who) AS n FROM
+            (SELECT {seg} AS seg, who, unnest(topics) AS topic FROM wk WHERE period = ?) GROUP BY 1, 2""",
         [period]).df().pivot_table(index="seg", columns="topic", values="n", aggfunc="sum", fill_value=0)
     cells = cells.reindex(index=people.index, columns=[t for t in topics if t in cells.columns], fill_value=0)
     small = people[people < MIN_PEOPLE_FIGURES].index
     table = cells.loc[people.index.difference(small)].astype(object)
     table.insert(0, "people", people.loc[table.index].astype(int))
     if len(small):
-        merged_people = int(people.loc[small].sum())  # each id sits in one group of a key
+        merged_people = int(con.execute(  # a person may write from two small groups: counted once
+            f"SELECT count(DISTINCT who) FROM wk WHERE period = ? AND list_contains(?, {seg})",
+            [period, [str(s) for s in small]]).fetchall()[0][0])
         if merged_people >= MIN_PEOPLE_FIGURES:
             merged = cells.loc[small].sum().astype(object)
             table.loc[f"(合算: {MIN_PEOPLE_FIGURES}人未満の{len(small)}区分)"] = [merged_people, *merged.tolist()]
@@ -142,7 +147,7 @@ def _quotes(con: Any, period: str, issues: pd.DataFrame, topics: list[str], keys
     wanted = [t for t in topics[:5] if n_by_topic.get(t, 0) >= MIN_PEOPLE_QUOTES]
     if not wanted:
         return {}
-    sizes = ", ".join(f"count(*) OVER (PARTITION BY {_seg_expr(k)}) AS n{i}" for i, k in enumerate(keys))
+    sizes = ", ".join(f"count(DISTINCT who) OVER (PARTITION BY {_seg_expr(k)}) AS n{i}" for i, k in enumerate(keys))
     ok = " AND ".join(f"n{i} >= {MIN_PEOPLE_QUOTES}" for i in range(len(keys))) or "TRUE"
     con.execute(f"""CREATE OR REPLACE TEMP TABLE quotable AS
         SELECT * FROM (SELECT id, text_masked, topics, sentiment, risks, text_missing{', ' + sizes if sizes else ''}
@@ -175,9 +180,13 @@ def collect(con: Any, period: str | None = None, *, baseline_weeks: int = BASELI
     see :func:`latest_dated_period`)."""
     # evaluate the view once, light columns over the whole history; the texts of the
     # report's window are joined back below (every query reads this one snapshot)
+    columns = {d[0] for d in con.execute("SELECT * FROM current_voices LIMIT 0").description}
+    # a store written before person_key, read (read-only) before its next run migrates it
+    person = "person_key" if "person_key" in columns else "NULL"
     con.execute(f"""CREATE OR REPLACE TEMP TABLE cv AS
         SELECT id, content_hash, period, week_ts, topics, "primary", intent, sentiment, risks, "values",
-               model_version, coalesce("timestamp" <= scored_at + INTERVAL {FUTURE_DAYS} DAY, false) AS dated
+               model_version, coalesce("timestamp" <= scored_at + INTERVAL {FUTURE_DAYS} DAY, false) AS dated,
+               coalesce({person}, 'text:' || id) AS who
         FROM current_voices""")
     bounds = con.execute("SELECT min(period), max(period), count(*) FROM cv").fetchall()[0]
     if not bounds[2]:
@@ -227,10 +236,14 @@ def collect(con: Any, period: str | None = None, *, baseline_weeks: int = BASELI
         "SELECT DISTINCT model_version FROM cv WHERE period = ? ORDER BY 1", [period]).fetchall()]
     # the window for the ranking layer: segment values as columns, lists left as arrays
     reserved = {"id", "week_ts", "period", "text_masked", "text_missing", "topics", "primary", "intent",
-                "sentiment", "risks", "values"}
+                "sentiment", "risks", "values", "person"}
     seg_cols = "".join(f", {_seg_expr(k)} AS {_quote_ident(k)}" for k in keys if k not in reserved)
     window = con.execute(
         f"""SELECT id, week_ts, period, text_masked, text_missing, topics, "primary", intent, sentiment,
-                   risks, "values"{seg_cols} FROM wk""").df()
+                   risks, "values", who AS person{seg_cols} FROM wk""").df()
+    n_people, n_known = con.execute(
+        "SELECT count(DISTINCT who), count(*) FILTER (WHERE NOT starts_with(who, 'text:')) FROM wk WHERE period = ?",
+        [period]).fetchall()[0]
     return WeeklyData(period, previous, base, n_period, int(totals.get(previous, 0)), issues, emerging,
-                      risk_texts, trends, totals, breakdowns, values, quotes, runs, models, window)
+                      risk_texts, trends, totals, breakdowns, values, quotes, runs, models, window,
+                      int(n_people) if n_known else None)

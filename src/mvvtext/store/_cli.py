@@ -35,7 +35,7 @@ def _run(fn: Callable[[], Any]) -> int:
 
 def cmd_score(args: argparse.Namespace) -> int:
     """``mvvtext score INPUT --store PATH [--profile P] [--model DIR] [--text-col C] [--id-col C]
-    [--time-col C] [--channel-col C] [--segment-col C ...] [--log-file F] [--wait SECONDS] [--n-jobs N]``."""
+    [--time-col C] [--channel-col C] [--person-col C] [--segment-col C ...] [--log-file F] [--wait SECONDS] [--n-jobs N]``."""
     from mvvtext.store import score_into_store
 
     def go() -> None:
@@ -43,7 +43,7 @@ def cmd_score(args: argparse.Namespace) -> int:
             args.input, args.store, profile=getattr(args, "profile", None), model=getattr(args, "model", None),
             text=getattr(args, "text_col", None) or "text", id=getattr(args, "id_col", None),
             timestamp=getattr(args, "time_col", None), channel=getattr(args, "channel_col", None),
-            segments=_segments(args), wait=float(getattr(args, "wait", 0) or 0),
+            segments=_segments(args), person=getattr(args, "person_col", None), wait=float(getattr(args, "wait", 0) or 0),
             verbose=getattr(args, "verbose", None), log_file=getattr(args, "log_file", None),
             n_jobs=getattr(args, "n_jobs", None),
             dayfirst=None if getattr(args, "date_order", None) is None else args.date_order == "dmy")
@@ -99,6 +99,9 @@ def add_store_commands(subparsers: Any) -> None:
                    help="order of a/b/yyyy dates: dmy (13/08/2026) or mdy (08/13/2026); default: decided per "
                         "column, an error where the dates fit both")
     p.add_argument("--channel-col", help="channel column (default: 'channel' when present)")
+    p.add_argument("--person-col", help="column naming who wrote each text (employee number, account): the "
+                   "store keeps a keyed digest of it, and the report counts people, not texts, for its figures "
+                   "and privacy thresholds (default: each text counts as one person)")
     p.add_argument("--segment-col", action="append", help="segment column for breakdowns (repeat or comma-separate)")
     p.add_argument("--log-file", help="append the run's log to this file")
     p.add_argument("--wait", type=float, default=0.0, help="seconds to wait for another run's lock (default 0)")

@@ -27,6 +27,7 @@ class LoadedInput:
     columns: list[str]
     segments: list[str] = field(default_factory=list)
     id_given: bool = True
+    person: str | None = None
 
 
 def _previous_columns(store: object) -> list[str] | None:
@@ -63,12 +64,13 @@ def _read_raw(source: str | Path | pd.DataFrame, sheet: str | int) -> tuple[pd.D
 def load_input(source: str | Path | pd.DataFrame, *, store: object, text: str = "text", id: str | None = None,
                channel: str | None = None, timestamp: str | None = None,
                segments: Sequence[str] | None = None, sheet: str | int = 0,
-               dayfirst: bool | None = None) -> LoadedInput:
+               dayfirst: bool | None = None, person: str | None = None) -> LoadedInput:
     """Read an export into a voices frame, counting and dropping duplicated rows.
 
     A duplicated row is one whose id and text (or, without an id column, whose
     every column) repeats an earlier row of the same export: it is stored once
-    and counted in ``n_duplicates``.
+    and counted in ``n_duplicates``. ``person``, a column naming the writer
+    (employee number, account), is carried as the voices column ``person``.
 
     Raises
     ------
@@ -96,13 +98,15 @@ def load_input(source: str | Path | pd.DataFrame, *, store: object, text: str = 
         return LoadedInput(empty, 0, 0, path, digest, [], segments, id is not None)
 
     roles = [("text", text, "--text-col"), ("id", id, "--id-col"), ("time", timestamp, "--time-col"),
-             ("channel", channel, "--channel-col")] + [("segment", s, "--segment-col") for s in segments]
+             ("channel", channel, "--channel-col"), ("person", person, "--person-col")]
+    roles += [("segment", s, "--segment-col") for s in segments]
     missing = [(role, name, opt) for role, name, opt in roles if name is not None and name not in raw.columns]
     if missing:
         where = f"{path}: " if path else ""
         expected = ", ".join(f"{name!r} ({role})" for role, name, _ in roles if name is not None)
         found = ", ".join(repr(c) for c in raw.columns)
-        kw = {"text": "text", "id": "id", "time": "timestamp", "channel": "channel", "segment": "segments"}
+        kw = {"text": "text", "id": "id", "time": "timestamp", "channel": "channel", "segment": "segments",
+              "person": "person"}
         fixes = "; ".join(f"if the {role} column was renamed, pass {opt} NEW_NAME ({kw[role]}=... in Python)"
                           for role, _, opt in missing)
         prev = _previous_columns(store)
@@ -128,4 +132,11 @@ def load_input(source: str | Path | pd.DataFrame, *, store: object, text: str = 
     voices = read_voices(raw, text=text, id=id, channel=channel, timestamp=timestamp, segments=segments,
                          source_name=path, dayfirst=dayfirst)
     voices.attrs["mvvtext_source"] = path
-    return LoadedInput(voices, n_input, n_duplicates, path, digest, list(raw.columns), segments, id is not None)
+    if person is not None:
+        if person in segments:
+            raise InputError(f"column {person!r} is named both as the person column and as a segment; a person id "
+                             "must not be shown in breakdowns: drop it from --segment-col.", path=path, column=person)
+        voices = voices.copy()
+        voices["person"] = raw[person].reindex(voices.index).to_numpy()
+    return LoadedInput(voices, n_input, n_duplicates, path, digest, list(raw.columns), segments, id is not None,
+                       person)

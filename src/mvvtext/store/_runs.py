@@ -17,15 +17,15 @@ import pandas as pd
 
 from mvvtext.store._aggregate import period_of
 from mvvtext.store._input import load_input
-from mvvtext.store._scoring import (ResolvedScorer, content_hashes, masked_texts, prediction_columns,
-                                    resolve_scorer)
+from mvvtext.store._scoring import (ResolvedScorer, content_hashes, masked_texts, person_keys,
+                                    prediction_columns, resolve_scorer)
 from mvvtext.store._lock import StoreLock
 from mvvtext.store._store import FUTURE_DAYS, Store
 
 logger = logging.getLogger(__name__)
 
 _VOICE_COLS = ["id", "content_hash", "revision", "text_masked", "text_missing", "channel", "timestamp",
-               "segments", "run_id", "scored_at"]
+               "segments", "run_id", "scored_at", "person_key"]
 _RUN_COLS = ["run_id", "kind", "started_at", "finished_at", "status", "input_path", "input_sha256", "input_columns",
              "profile_hash", "model_version", "n_input", "n_new", "n_revised", "n_skipped", "n_duplicates",
              "n_backfilled", "n_empty", "message", "n_updated", "n_undated", "export_ts"]
@@ -82,7 +82,7 @@ class RunSummary:
     def __str__(self) -> str:
         return (f"run {self.run_id} ({self.kind}, {self.status}) into {self.store}: {self.n_input} input row(s), "
                 f"{self.n_new} new, {self.n_revised} revised, {self.n_updated} updated (same text, corrected "
-                f"date/channel/segments), {self.n_skipped} already scored, {self.n_duplicates} duplicated, "
+                f"date/channel/segments/person), {self.n_skipped} already scored, {self.n_duplicates} duplicated, "
                 f"{self.n_backfilled} backfilled (older than the store's latest week), {self.n_empty} empty text, "
                 f"{self.n_undated} without a date; model {self.model_version}; {self.seconds:.1f} s"
                 + (f". {self.message}" if self.message else ""))
@@ -153,6 +153,8 @@ def _insert_batch(con: Any, batch: pd.DataFrame, analysed: pd.DataFrame, scorer:
             "segments": pa.array(seg_json, pa.string()),
             "run_id": pa.array([run_id] * n, pa.string()),
             "scored_at": pa.array([now] * n, pa.timestamp("us")),
+            "person_key": pa.array([v if isinstance(v, str) else None for v in batch["person_key"]]
+                                   if "person_key" in batch else [None] * n, pa.string()),
         })
         con.register("_mvv_voices_batch", voices)
         con.execute(f"INSERT INTO voices ({', '.join(map(_q, _VOICE_COLS))}) "
@@ -183,7 +185,7 @@ def _q(name: str) -> str:
 
 def _metadata_updates(voices: pd.DataFrame, seen: pd.DataFrame, segments: Sequence[str],
                       horizon: pd.Timestamp) -> pd.DataFrame:
-    """The already scored rows whose export corrects their date, channel or segments.
+    """The already scored rows whose export corrects their date, channel, segments or person.
 
     A correction is a non-blank cell that differs from the stored value; a blank
     cell, or a column the export does not have, never erases what the store holds
@@ -207,10 +209,10 @@ def _metadata_updates(voices: pd.DataFrame, seen: pd.DataFrame, segments: Sequen
     DataFrame
         One row per corrected row: ``id``, ``content_hash``, the values to store
         (``timestamp``, ``channel``, ``segments`` as JSON) and the booleans
-        ``date``, ``channel_changed``, ``segments_changed``.
+        ``date``, ``channel_changed``, ``segments_changed``, ``person_changed``.
     """
-    cols = ["id", "content_hash", "timestamp", "channel", "segments", "date", "channel_changed",
-            "segments_changed"]
+    cols = ["id", "content_hash", "timestamp", "channel", "segments", "person_key", "date", "channel_changed",
+            "segments_changed", "person_changed"]
     mask = seen["seen"].to_numpy(bool)
     if not mask.any():
         return pd.DataFrame(columns=cols)
@@ -233,11 +235,16 @@ def _metadata_updates(voices: pd.DataFrame, seen: pd.DataFrame, segments: Sequen
             have = json.loads(old_seg[i])
             if any(have.get(k) != v for k, v in given.items()):
                 seg[i], seg_changed[i] = json.dumps({**have, **given}, ensure_ascii=False), True
-    changed = date | channel | seg_changed
+    old_person = [None if v is None or pd.isna(v) else str(v) for v in old["stored_person"].astype(object)]
+    new_person = ([v if isinstance(v, str) else None for v in rows["person_key"]] if "person_key" in rows
+                  else [None] * len(rows))
+    person = np.array([n is not None and n != o for n, o in zip(new_person, old_person)], dtype=bool)
+    changed = date | channel | seg_changed | person
     out = pd.DataFrame({
         "id": rows["id"].astype(str).to_numpy(), "content_hash": rows["content_hash"].to_numpy(),
         "timestamp": np.where(date, new_ts, old_ts), "channel": np.where(channel, new_ch, old_ch),
-        "segments": seg, "date": date, "channel_changed": channel, "segments_changed": seg_changed})
+        "segments": seg, "person_key": np.where(person, new_person, old_person), "date": date,
+        "channel_changed": channel, "segments_changed": seg_changed, "person_changed": person})
     return out.loc[changed, cols].reset_index(drop=True)
 
 
@@ -251,9 +258,12 @@ def _apply_updates(con: Any, updates: pd.DataFrame) -> None:
         "timestamp": pa.array(pd.to_datetime(updates["timestamp"]).astype("datetime64[us]"), pa.timestamp("us")),
         "channel": pa.array(updates["channel"].tolist(), pa.string()),
         "segments": pa.array(updates["segments"].tolist(), pa.string()),
+        "person_key": pa.array([None if v is None or pd.isna(v) else str(v) for v in updates["person_key"]],
+                               pa.string()),
     })
     con.register("_mvv_updates", table)
-    con.execute("""UPDATE voices SET "timestamp" = u."timestamp", channel = u.channel, segments = u.segments
+    con.execute("""UPDATE voices SET "timestamp" = u."timestamp", channel = u.channel, segments = u.segments,
+                          person_key = u.person_key
                    FROM _mvv_updates u WHERE voices.id = u.id AND voices.content_hash = u.content_hash""")
     con.unregister("_mvv_updates")
 
@@ -268,14 +278,15 @@ def _classify_incoming(con: Any, voices: pd.DataFrame) -> pd.DataFrame:
 
     Returns one row per export row (``pos`` order): ``seen``, ``maxrev`` (the id's
     highest stored revision, 0 for a new id) and, for a seen row, its stored
-    ``stored_ts``, ``stored_channel`` and ``stored_segments``.
+    ``stored_ts``, ``stored_channel``, ``stored_segments`` and ``stored_person``.
     """
     incoming = pd.DataFrame({"pos": range(len(voices)), "id": voices["id"].astype(str).to_numpy(),
                              "content_hash": voices["content_hash"].to_numpy()})
     con.register("_mvv_incoming", incoming)
     seen = con.execute(
         """SELECT i.pos, v.id IS NOT NULL AS seen, coalesce(m.maxrev, 0) AS maxrev,
-                  v."timestamp" AS stored_ts, v.channel AS stored_channel, v.segments AS stored_segments
+                  v."timestamp" AS stored_ts, v.channel AS stored_channel, v.segments AS stored_segments,
+                  v.person_key AS stored_person
            FROM _mvv_incoming i
            LEFT JOIN voices v ON v.id = i.id AND v.content_hash = i.content_hash
            LEFT JOIN (SELECT id, max(revision) AS maxrev FROM voices
@@ -298,6 +309,7 @@ def score_into_store(
     channel: str | None = None,
     timestamp: str | None = None,
     segments: Sequence[str] | None = None,
+    person: str | None = None,
     sheet: str | int = 0,
     dayfirst: bool | None = None,
     batch_size: int = 2000,
@@ -333,6 +345,11 @@ def score_into_store(
         As in :func:`mvvtext.io.read_voices`; ``id``, ``timestamp`` and ``channel``
         default to columns of those names when present. Without an id column a
         text's id is derived from its content and time.
+    person : str, optional
+        Column naming who wrote each text (employee number, account). The store
+        keeps only a keyed digest of it; reports then count people, not texts,
+        for their figures and the 5-/10-people privacy thresholds (one employee's
+        five inquiries are one person). Without it each text counts as a person.
     dayfirst : bool, optional
         Order of a/b/yyyy dates, as in :func:`mvvtext.io.read_voices`.
     batch_size : int
@@ -367,7 +384,7 @@ def score_into_store(
                   ).acquire().release()
         started = _now()
         loaded = load_input(input, store=store, text=text, id=id, channel=channel, timestamp=timestamp,
-                            segments=segments, sheet=sheet, dayfirst=dayfirst)
+                            segments=segments, sheet=sheet, dayfirst=dayfirst, person=person)
         segs = loaded.segments or list(loaded.voices.attrs.get("mvvtext_segments", []))
         run_id = f"{started:%Y%m%dT%H%M%S}-{secrets.token_hex(3)}"
         summary = RunSummary(run_id, "score", "ok", str(store.path), started, started,
@@ -386,6 +403,8 @@ def score_into_store(
             salt = con.execute("SELECT value FROM meta WHERE key = 'salt'").fetchall()[0][0]
             voices = loaded.voices.copy()
             voices["content_hash"] = content_hashes(voices["text"], salt) if len(voices) else []
+            if "person" in voices:  # only the keyed digest is stored, never the id itself
+                voices["person_key"] = person_keys(voices.pop("person"), salt) if len(voices) else []
             if not loaded.id_given and len(voices):
                 stamp = voices["timestamp"].astype(str).to_numpy()
                 voices["id"] = ["auto-" + hashlib.blake2b(f"{h}|{t}".encode(), digest_size=8).hexdigest()
@@ -479,8 +498,8 @@ def _score_new(con: Any, voices: pd.DataFrame, get_scorer: Callable[[], Resolved
             logger.warning("%s", notes[-1])
     if len(updates):
         what = ", ".join(f"{name} ({int(updates[col].sum())})" for name, col in
-                         (("date", "date"), ("channel", "channel_changed"), ("segments", "segments_changed"))
-                         if updates[col].any())
+                         (("date", "date"), ("channel", "channel_changed"), ("segments", "segments_changed"),
+                          ("person", "person_changed")) if updates[col].any())
         notes.append(f"{len(updates)} already scored row(s) came with a corrected {what}: stored, not scored "
                      f"again (id {_ids(updates['id'])})")
     if summary.n_undated:

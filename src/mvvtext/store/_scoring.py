@@ -225,6 +225,23 @@ def prediction_columns(analysed: pd.DataFrame) -> dict[str, Any]:
     }
 
 
+def person_keys(values: pd.Series, salt: str) -> list[str | None]:
+    """Keyed BLAKE2b digest of each person id (None for a missing one): the store counts
+    people without keeping their ids. Spaces around an id and full-width digits do not
+    make another person (``"E0012 "`` and ``"Ｅ００１２"`` are ``"E0012"``)."""
+    import unicodedata
+
+    key = bytes.fromhex(salt) + b"|person"
+    out: list[str | None] = []
+    for v in values.tolist():
+        text = None if v is None or (isinstance(v, float) and v != v) or v is pd.NA else str(v)
+        if isinstance(v, float) and text is not None and v.is_integer():
+            text = str(int(v))  # 12.0 read from a spreadsheet is person 12
+        text = None if text is None else unicodedata.normalize("NFKC", text).strip()
+        out.append(hashlib.blake2b(text.encode("utf-8"), key=key[:64], digest_size=16).hexdigest() if text else None)
+    return out
+
+
 def content_hashes(texts: pd.Series, salt: str) -> list[str]:
     """Keyed BLAKE2b digest of each normalised text (store-specific key, so a hash
     cannot be used to confirm a guessed text outside the store)."""

@@ -36,8 +36,10 @@ _DDL = [
     """CREATE TABLE IF NOT EXISTS voices (
         id VARCHAR NOT NULL, content_hash VARCHAR NOT NULL, revision INTEGER NOT NULL,
         text_masked VARCHAR, text_missing BOOLEAN, channel VARCHAR, "timestamp" TIMESTAMP,
-        segments JSON, run_id VARCHAR NOT NULL, scored_at TIMESTAMP NOT NULL,
+        segments JSON, run_id VARCHAR NOT NULL, scored_at TIMESTAMP NOT NULL, person_key VARCHAR,
         PRIMARY KEY (id, content_hash))""",
+    # who wrote it, as a keyed digest (`score --person-col`): reports count people, not texts
+    """ALTER TABLE voices ADD COLUMN IF NOT EXISTS person_key VARCHAR""",
     """CREATE TABLE IF NOT EXISTS predictions (
         id VARCHAR NOT NULL, content_hash VARCHAR NOT NULL, model_version VARCHAR NOT NULL,
         profile_hash VARCHAR NOT NULL, topics VARCHAR[], "primary" VARCHAR, intent VARCHAR,
@@ -48,7 +50,7 @@ _DDL = [
     # (a join on each id's highest revision: cheaper than a window over the whole history)
     f"""CREATE OR REPLACE VIEW current_voices AS
         SELECT v.id, v.content_hash, v.revision, v.text_masked, v.text_missing, v.channel,
-               v."timestamp", v.segments, v.run_id, v.scored_at,
+               v."timestamp", v.segments, v.run_id, v.scored_at, v.person_key,
                coalesce(v."timestamp", r.export_ts, b.latest_ts, v.scored_at) AS week_ts,
                strftime(coalesce(v."timestamp", r.export_ts, b.latest_ts, v.scored_at), '%G-W%V') AS period,
                p.topics, p."primary", p.intent, p.sentiment, p.risks, p."values", p.scores,

@@ -44,10 +44,11 @@ def rank_section(data: WeeklyData) -> tuple[pd.DataFrame, str]:
     if frame.empty:
         return pd.DataFrame(), "この期間の声がありません"
     known = {"id", "week_ts", "period", "text_masked", "text_missing", "topics", "primary", "intent", "sentiment",
-             "risks", "values"}
+             "risks", "values", "person"}
     segs = [c for c in frame.columns if c not in known]
     try:
-        ranked = rank_issues(frame, time="week_ts", person=None, segments=segs, outcome=None,
+        person = "person" if "person" in frame.columns else None  # the writer, or the text when unknown
+        ranked = rank_issues(frame, time="week_ts", person=person, segments=segs, outcome=None,
                              period="W", recent_periods=1, baseline_periods=max(len(data.baseline_weeks), 1),
                              min_people_figures=MIN_PEOPLE_FIGURES, min_people_quotes=MIN_PEOPLE_QUOTES,
                              min_emerging_count=EMERGING_MIN_COUNT, with_quotes=False)
@@ -65,6 +66,7 @@ def alerts_dict(data: WeeklyData) -> dict[str, Any]:
         "period": data.period,
         "generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "n_voices": data.n_period,
+        "n_people": data.n_people,
         "emerging": [{"topic": r.topic, "count": int(r.n), "baseline": round(float(r.baseline_mean), 3),
                       "z": round(float(r.z), 3)} for r in data.emerging.itertuples()],
         "risk_texts": [{"id": str(r.id), "risks": list(r.risks),
@@ -117,7 +119,7 @@ th{background:#f3f3f3}td.num{text-align:right}.emerging{background:#fff3cd}.note
 .risk{background:#fdecea}h2{border-bottom:2px solid #446;padding-bottom:.2em}
 </style></head><body>
 <h1>問い合わせ窓口 週次レポート {{ d.period }}</h1>
-<p>{{ d.period }} の件数: <b>{{ d.n_period }}</b>(前週 {{ d.previous }}: {{ d.n_previous }})。
+<p>{{ d.period }} の件数: <b>{{ d.n_period }}</b>{% if d.n_people is not none %}（{{ d.n_people }}人）{% endif %}(前週 {{ d.previous }}: {{ d.n_previous }})。
 ベースライン: 直前 {{ d.baseline_weeks|length }} 週({{ d.baseline_weeks[0] if d.baseline_weeks else "なし" }}
 〜 {{ d.baseline_weeks[-1] if d.baseline_weeks else "" }})。モデル: {{ d.model_versions|join(", ") }}。作成: {{ generated }}</p>
 
@@ -199,8 +201,9 @@ def _xlsx(data: WeeklyData, out: Path) -> None:
         return df
 
     with excel_writer(out) as xw:
-        pd.DataFrame({"item": ["period", "n_voices", "previous", "n_previous", "baseline_weeks", "models"],
-                      "value": [data.period, data.n_period, data.previous, data.n_previous,
+        pd.DataFrame({"item": ["period", "n_voices", "n_people", "previous", "n_previous", "baseline_weeks",
+                               "models"],
+                      "value": [data.period, data.n_period, data.n_people, data.previous, data.n_previous,
                                 ", ".join(data.baseline_weeks), ", ".join(data.model_versions)]}
                      ).to_excel(xw, sheet_name="summary", index=False)
         plain(data.issues).to_excel(xw, sheet_name="issues", index=False)
