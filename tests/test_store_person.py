@@ -1,4 +1,5 @@
-"""score --person-col: the store counts writers, not texts, and keeps only a keyed digest of their ids."""
+"""score --person-col: the store counts writers, not texts, and keeps only a keyed digest of their ids;
+the first week's report (no baseline) shows no z."""
 from __future__ import annotations
 
 import duckdb
@@ -117,3 +118,23 @@ def test_the_report_and_alerts_give_the_week_s_people(tmp_path):
     html = weekly_report(store, out=tmp_path / "r.html", alerts_path=tmp_path / "a.json").read_text(encoding="utf-8")
     assert "<b>24</b>（3人）" in html
     assert json.loads((tmp_path / "a.json").read_text(encoding="utf-8"))["n_people"] == 3
+
+
+def test_the_first_week_has_no_baseline_and_no_z(tmp_path):
+    from mvvtext.store import weekly_report
+
+    store = Store(tmp_path / "s.duckdb")
+    score_into_store(_week(), store, scorer=keyword_scorer)
+    issues = _data(store).issues
+    assert issues["z"].isna().all() and issues["baseline_mean"].isna().all()
+    # the priority is the week's own figures, not multiplied by a z of n
+    pay = issues.set_index("topic").loc["pay"]
+    assert pay["priority"] == pytest.approx(pay["n"] * (0.5 + pay["share_negative"]) + 3 * pay["n_risk"])
+    html = weekly_report(store, out=tmp_path / "r.html").read_text(encoding="utf-8")
+    import re
+
+    shown = re.sub(r"data:image/[^\"']+", "", html).lower()  # the chart's base64 may hold any letters
+    assert "nan" not in shown and "ベースライン平均と z は「–」" in html
+    book = pd.read_excel(weekly_report(store, out=tmp_path / "r.xlsx", format="xlsx"), sheet_name=None)
+    assert "給与" in " ".join(book["issues"]["label"].astype(str))
+    assert any("給与" in str(c) for c in book["trends"].columns)

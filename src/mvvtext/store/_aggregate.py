@@ -80,17 +80,18 @@ def _issues(counts: pd.DataFrame, period: str, previous: str, base: list[str]) -
     out["n"] = wide[period].astype(int)
     out["n_last_week"] = wide[previous].astype(int)
     bmat = wide[base].to_numpy(float) if base else np.zeros((len(wide), 0))
-    out["baseline_mean"] = bmat.mean(axis=1) if base else 0.0
-    out["baseline_sd"] = bmat.std(axis=1, ddof=1) if len(base) > 1 else 0.0
+    # the store's first week has no baseline: its mean and z are unknown (NaN), not 0 and n
+    out["baseline_mean"] = bmat.mean(axis=1) if base else np.nan
+    out["baseline_sd"] = bmat.std(axis=1, ddof=1) if len(base) > 1 else (0.0 if base else np.nan)
     # Poisson floor: a quiet topic's first few mentions are not a 10-sigma event
-    scale = np.sqrt(np.maximum.reduce([out["baseline_sd"].to_numpy() ** 2, out["baseline_mean"].to_numpy(),
-                                       np.ones(len(out))]))
+    scale = np.sqrt(np.maximum.reduce([np.nan_to_num(out["baseline_sd"].to_numpy()) ** 2,
+                                       np.nan_to_num(out["baseline_mean"].to_numpy()), np.ones(len(out))]))
     out["z"] = (out["n"] - out["baseline_mean"]) / scale
     out["n_negative"] = this["n_negative"].reindex(out.index).fillna(0).astype(int)
     out["n_risk"] = this["n_risk"].reindex(out.index).fillna(0).astype(int)
     out["share_negative"] = np.where(out["n"] > 0, out["n_negative"] / out["n"].clip(lower=1), 0.0)
     out["priority"] = ((out["n"] * (0.5 + out["share_negative"]) + 3 * out["n_risk"])
-                       * (1 + 0.25 * out["z"].clip(lower=0)))
+                       * (1 + 0.25 * out["z"].fillna(0).clip(lower=0)))
     out["emerging"] = (len(base) >= 2) & (out["n"] >= EMERGING_MIN_COUNT) & (out["z"] >= EMERGING_Z)
     out = out[(out["n"] > 0) | (out["n_last_week"] > 0)]
     out = out.sort_values(["priority", "n"], ascending=False).reset_index()

@@ -128,7 +128,7 @@ th{background:#f3f3f3}td.num{text-align:right}.emerging{background:#fff3cd}.note
 <th>否定的な割合</th><th>リスク件数</th><th>優先度</th></tr>
 {% for r in issues %}<tr class="{{ 'emerging' if r.emerging else '' }}"><td class="num">{{ r.rank }}</td>
 <td>{{ r.label }}</td><td class="num">{{ r.n }}</td><td class="num">{{ r.n_last_week }}</td>
-<td class="num">{{ "%.1f"|format(r.baseline_mean) }}</td><td class="num">{{ "%.1f"|format(r.z) }}</td>
+<td class="num">{{ num(r.baseline_mean) }}</td><td class="num">{{ num(r.z) }}</td>
 <td class="num">{{ "%.0f"|format(100 * r.share_negative) }}%</td><td class="num">{{ r.n_risk }}</td>
 <td class="num">{{ "%.1f"|format(r.priority) }}</td></tr>{% endfor %}</table>
 <p class="note">優先度 = 件数 × (0.5 + 否定的な割合) + 3 × リスク件数、に (1 + 0.25 × max(z, 0)) を掛けたもの。
@@ -181,15 +181,22 @@ def _html(data: WeeklyData) -> str:
                  "n_skipped", "n_duplicates", "n_backfilled", "n_undated", "model_version", "message"]
     runs_html = jinja2.utils.markupsafe.Markup(data.runs[[c for c in runs_cols if c in data.runs]].to_html(index=False))
     ranked, rank_note = rank_section(data)
-    rank_html = (jinja2.utils.markupsafe.Markup(ranked.to_html(index=False, float_format=lambda v: f"{v:.2f}"))
+    rank_html = (jinja2.utils.markupsafe.Markup(ranked.to_html(index=False, float_format=lambda v: f"{v:.2f}",
+                                                               na_rep="–"))
                  if len(ranked) else "")
     return env.from_string(_TEMPLATE).render(
         d=data, issues=issues, emerging=emerging, risks=data.risk_texts.to_dict("records"),
         chart=_trend_chart(data), breakdowns=breakdowns, values=data.values.to_dict("records"),
         runs=runs_html, label=_topic_label, generated=datetime.now().isoformat(timespec="minutes"),
         min_people=MIN_PEOPLE_FIGURES, min_quotes=MIN_PEOPLE_QUOTES, z_min=EMERGING_Z, n_min=EMERGING_MIN_COUNT,
-        rank_table=rank_html, rank_note=rank_note,
-        baseline_note=f"ベースラインは直前 {BASELINE_WEEKS} 週(空の週は 0 件として数える)。")
+        rank_table=rank_html, rank_note=rank_note, num=_num,
+        baseline_note=f"ベースラインは直前 {BASELINE_WEEKS} 週(空の週は 0 件として数える)。"
+                      + ("" if data.baseline_weeks else "この週より前の記録がないため、ベースライン平均と z は「–」。"))
+
+
+def _num(value: Any) -> str:
+    """One decimal, or 「–」 for a figure that is not known (the first week's baseline and z)."""
+    return "–" if value is None or pd.isna(value) else f"{value:.1f}"
 
 
 def _xlsx(data: WeeklyData, out: Path) -> None:
@@ -200,19 +207,27 @@ def _xlsx(data: WeeklyData, out: Path) -> None:
                 df[c] = df[c].map(lambda v: ", ".join(v) if isinstance(v, list) else v)
         return df
 
+    def labelled(df: pd.DataFrame) -> pd.DataFrame:
+        """The Japanese topic name beside each code (「pay」 → 「給与・賞与」)."""
+        if "topic" not in df.columns or "label" in df.columns:
+            return df
+        df = df.copy()
+        df.insert(df.columns.get_loc("topic") + 1, "label", df["topic"].map(_topic_label))
+        return df
+
     with excel_writer(out) as xw:
         pd.DataFrame({"item": ["period", "n_voices", "n_people", "previous", "n_previous", "baseline_weeks",
                                "models"],
                       "value": [data.period, data.n_period, data.n_people, data.previous, data.n_previous,
                                 ", ".join(data.baseline_weeks), ", ".join(data.model_versions)]}
                      ).to_excel(xw, sheet_name="summary", index=False)
-        plain(data.issues).to_excel(xw, sheet_name="issues", index=False)
-        plain(data.emerging).to_excel(xw, sheet_name="emerging", index=False)
+        plain(labelled(data.issues)).to_excel(xw, sheet_name="issues", index=False)
+        plain(labelled(data.emerging)).to_excel(xw, sheet_name="emerging", index=False)
         ranked, _ = rank_section(data)
         if len(ranked):
             plain(ranked).to_excel(xw, sheet_name="rank_components", index=False)
         plain(data.risk_texts).to_excel(xw, sheet_name="risk_texts", index=False)
-        data.trends.to_excel(xw, sheet_name="trends")
+        data.trends.rename(columns=_topic_label).to_excel(xw, sheet_name="trends")
         for key, table in data.breakdowns.items():
             table.astype(str).to_excel(xw, sheet_name=f"by_{key}"[:31], index=False)
         plain(data.values).to_excel(xw, sheet_name="values", index=False)
