@@ -170,3 +170,14 @@ def test_a_store_from_before_keeps_working_and_is_migrated_by_the_next_run(tmp_p
     assert runs.loc[summary.run_id, "n_new"] == 5
     again = score_into_store(synthetic_week("2026-11-16", 5, seed=12, start_id=100), store, scorer=keyword_scorer)
     assert again.n_skipped == 5 and store.counts() == {"runs": 3, "voices": 9, "predictions": 9}
+
+
+def test_a_date_typed_decades_ahead_does_not_stretch_the_trends(tmp_path):
+    week = synthetic_week("2026-11-09", 8, seed=51)
+    week.loc[0, "timestamp"] = "2062-11-10 09:00"  # a typo for 2026
+    store = Store(tmp_path / "s.duckdb")
+    score_into_store(week, store, scorer=keyword_scorer)
+    with store.connect(write=False) as con:
+        data = collect(con)
+    assert data.period == "2026-W46"
+    assert data.trends.index.tolist() == ["2026-W46"] and data.totals.index.tolist() == ["2026-W46"]

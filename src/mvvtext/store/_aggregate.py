@@ -192,8 +192,10 @@ def collect(con: Any, period: str | None = None, *, baseline_weeks: int = BASELI
     bounds = con.execute("SELECT min(period), max(period), count(*) FROM cv").fetchall()[0]
     if not bounds[2]:
         raise StoreError("the store holds no scored voices yet; run `mvvtext score` first.")
-    first, last = bounds[0], bounds[1]
-    period = period or latest_dated_period(con)
+    first = bounds[0]
+    # the trends run to the latest plausible week: one date typed as 2062 does not add 36 years of empty weeks
+    last = latest_dated_period(con)
+    period = period or last
     start = week_start(period)
     previous = period_of(start - timedelta(weeks=1))
     base = [p for p in (period_of(start - timedelta(weeks=i)) for i in range(baseline_weeks, 0, -1)) if p >= first]
