@@ -212,15 +212,35 @@ def _tag_import_args(p: argparse.ArgumentParser) -> Callable[[argparse.Namespace
 
         from mvvtext import tagging
 
-        if Path(args.tagged).suffix.lower() == ".json":
-            labelled = tagging.import_label_studio(args.tagged, profile=args.profile)
-        else:
-            labelled = tagging.import_sheet(args.tagged, profile=args.profile)
-        tagging.write_labelled_jsonl(labelled, args.out)
-        untagged = labelled.attrs.get("untagged_tasks", 0)
-        notes = [f"{untagged} tasks not yet tagged were left out"] if untagged else []
-        notes += labelled.attrs.get("notes", [])
-        print(f"wrote {len(labelled)} labelled texts to {args.out}" + (f" ({'; '.join(notes)})" if notes else ""))
+        tagging.check_labelled_output(args.out)  # a bad --out fails now, not after the whole validation
+        # The importers log their notes (blank rows skipped) and return them in attrs; this command prints
+        # them in its summary, so it holds back those log records and passes on only the others.
+        log = logging.getLogger("mvvtext.tagging")
+        held: list[logging.LogRecord] = []
+
+        def hold(record: logging.LogRecord) -> bool:
+            held.append(record)
+            return False
+
+        printed: list[str] = []
+        log.addFilter(hold)
+        try:
+            if Path(args.tagged).suffix.lower() == ".json":
+                labelled = tagging.import_label_studio(args.tagged, profile=args.profile)
+            else:
+                labelled = tagging.import_sheet(args.tagged, profile=args.profile)
+            tagging.write_labelled_jsonl(labelled, args.out)
+            untagged = labelled.attrs.get("untagged_tasks", 0)
+            notes = [f"{untagged} task{'s' if untagged > 1 else ''} not yet tagged "
+                     f"{'were' if untagged > 1 else 'was'} left out"] if untagged else []
+            notes += labelled.attrs.get("notes", [])
+            print(f"wrote {len(labelled)} labelled texts to {args.out}" + (f" ({'; '.join(notes)})" if notes else ""))
+            printed = notes
+        finally:
+            log.removeFilter(hold)
+            for record in held:
+                if not any(note in record.getMessage() for note in printed):
+                    log.handle(record)
         return EXIT_OK
 
     return run

@@ -22,9 +22,9 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 from pathlib import Path
 from typing import Callable
-from typing import Sequence
 
 import numpy as np
 import pandas as pd
@@ -34,9 +34,9 @@ from mvvtext.classify._labelcheck import (LABEL_FIELDS, LIST_FIELDS, SINGLE_FIEL
                                          validate_training_labels)
 from mvvtext.exceptions import InputError
 
-__all__ = ["select_for_tagging", "uncertainty", "STRATEGIES", "export_sheet", "import_sheet", "label_studio_config", "export_label_studio", "import_label_studio",
-           "write_labelled_jsonl", "validate_labels", "check_label_row", "check_labelled_texts",
-           "validate_training_labels"]
+__all__ = ["select_for_tagging", "uncertainty", "STRATEGIES", "export_sheet", "import_sheet", "label_studio_config",
+           "export_label_studio", "import_label_studio", "write_labelled_jsonl", "check_labelled_output", "validate_labels", "check_label_row",
+           "check_labelled_texts", "validate_training_labels"]
 logger = logging.getLogger(__name__)
 
 
@@ -260,10 +260,11 @@ def import_label_studio(path: str | Path, profile=None) -> pd.DataFrame:
     if tasks and all("annotations" not in t and "data" not in t for t in tasks):
         raise InputError(f"{path}: this looks like Label Studio's 'JSON-MIN' export (no 'annotations' or 'data' "
                          "in the tasks). Export the project as 'JSON' instead.", path=str(path))
-    rows = []
+    rows, names = [], []
     for i, task in enumerate(tasks):
+        name = _task_name(i + 1, task)
         if not isinstance(task.get("data"), dict):
-            raise InputError(f"{path}: task {i + 1} (id {task.get('id')!r}) has no 'data' with the text. "
+            raise InputError(f"{path}: {name} has no 'data' with the text. "
                              "Export the project from Label Studio as 'JSON'.", path=str(path), rows=[i + 1])
         anns = [a for a in task.get("annotations", []) if not a.get("was_cancelled")]
         if not anns:
@@ -273,7 +274,7 @@ def import_label_studio(path: str | Path, profile=None) -> pd.DataFrame:
                "channel": task["data"].get("channel"), "_task": i + 1}
         for item in ann.get("result", []):
             if item.get("from_name") not in LABEL_FIELDS:  # a renamed control would lose its labels silently
-                raise InputError(f"{path}: task {i + 1} (id {task.get('id')!r}) holds a result named "
+                raise InputError(f"{path}: {name} holds a result named "
                                  f"{item.get('from_name')!r}; the labelling config names its controls "
                                  f"{', '.join(LABEL_FIELDS)} (see `mvvtext tag-export --out tasks.json`).",
                                  path=str(path), rows=[i + 1])
@@ -283,6 +284,7 @@ def import_label_studio(path: str | Path, profile=None) -> pd.DataFrame:
             elif "number" in value:
                 rec[item["from_name"]] = value["number"]
         rows.append(rec)
+        names.append(name)
     if not rows:
         raise InputError(f"{path}: none of the {len(tasks)} tasks has an annotation yet.", path=str(path))
     df = pd.DataFrame(rows)
@@ -290,9 +292,57 @@ def import_label_studio(path: str | Path, profile=None) -> pd.DataFrame:
         if col not in df:
             df[col] = None
     labelled = validate_labels(df, profile_codes(resolve_profile(profile)), source=str(path),
-                               row_numbers=df["_task"].tolist(), unit="task")
+                               row_numbers=df["_task"].tolist(), unit="task", row_names=names,
+                               advice="Fix them in Label Studio, export the project as 'JSON' again and import it.")
     labelled.attrs["untagged_tasks"] = len(tasks) - len(rows)
     return labelled
+
+
+def _task_name(number: int, task: dict) -> str:
+    """A Label Studio task as messages name it: its position in the file, its id and its data's id.
+
+    ``task 3 (id 103, data id 'b')``: Label Studio's data manager finds a task by
+    its id; the data id is the text's id of the export.
+    """
+    ids = [] if task.get("id") is None else [f"id {task['id']!r}"]
+    data = task.get("data")
+    if isinstance(data, dict) and data.get("id") is not None:
+        ids.append(f"data id {data['id']!r}")
+    return f"task {number}" + (f" ({', '.join(ids)})" if ids else "")
+
+
+def check_labelled_output(path: str | Path) -> Path:
+    """Check, before any import, that the labelled JSONL can be written at ``path``.
+
+    The name must end in ``.jsonl`` (what ``mvvtext train`` reads), the folder
+    must exist, and the file (or the folder, for a new file) must be writable.
+    Nothing is created.
+
+    Raises
+    ------
+    InputError
+        Naming the path and what to change.
+    """
+    path = Path(path)
+    if path.is_dir():
+        raise InputError(f"{path}: is a folder; give a file name such as {path / 'labelled.jsonl'}.",
+                         path=str(path))
+    if path.suffix.lower() != ".jsonl":
+        raise InputError(f"{path}: the labelled file for `mvvtext train` is JSON Lines, but the name ends in "
+                         f"'{path.suffix or '(no extension)'}'; give a name ending in .jsonl, such as "
+                         f"{path.with_suffix('.jsonl')}.", path=str(path))
+    folder = path.parent
+    if not folder.is_dir():
+        what = "is a file, not a folder" if folder.exists() else "does not exist"
+        raise InputError(f"{path}: cannot write the file: the folder {folder} {what}. Create the folder first "
+                         "or choose another --out.", path=str(path))
+    if path.exists() and not os.access(path, os.W_OK):
+        raise InputError(f"{path}: the file exists and cannot be overwritten (no write permission, or it is open "
+                         "in another program). Close it or choose another --out.", path=str(path))
+    if not path.exists() and not os.access(folder, os.W_OK | os.X_OK):
+        raise InputError(f"{path}: cannot create the file: no write permission in {folder}. Choose another --out.",
+                         path=str(path))
+    return path
 
 
 def write_labelled_jsonl(labelled: pd.DataFrame, path: str | Path) -> Path:
@@ -303,8 +353,3 @@ def write_labelled_jsonl(labelled: pd.DataFrame, path: str | Path) -> Path:
             f.write(json.dumps({k: rec.get(k) for k in ("id", "channel", "text", *LABEL_FIELDS)},
                                ensure_ascii=False) + "\n")
     return path
-
-
-__all__: Sequence[str] = ["check_label_row", "check_labelled_texts", "export_sheet", "import_sheet",
-                          "label_studio_config", "export_label_studio", "import_label_studio", "validate_labels",
-                          "validate_training_labels", "write_labelled_jsonl"]

@@ -195,11 +195,13 @@ def _raise_problems(source: str | None, what: str, problems: list[str], failure:
 
 def validate_labels(df: pd.DataFrame, codes: dict[str, list[str]], *, source: str = "<frame>",
                     row_offset: int = 2, row_numbers: Sequence[int] | None = None,
-                    unit: str = "row") -> pd.DataFrame:
+                    unit: str = "row", row_names: Sequence[str] | None = None,
+                    advice: str = "Fix them in the sheet and import again.") -> pd.DataFrame:
     """Check and normalise labelled rows of a tagging sheet or export; return the labels-contract frame.
 
-    A fully blank row (every cell empty or whitespace) is skipped, logged and
-    listed in ``result.attrs["blank_rows"]`` and ``result.attrs["notes"]``.
+    A fully blank row (every cell empty or whitespace) is skipped, logged (or,
+    when other rows are refused, named in the error) and listed in
+    ``result.attrs["blank_rows"]`` and ``result.attrs["notes"]``.
     ``primary``, ``intent`` and ``sentiment`` are required; an empty list cell is ``[]``.
 
     Parameters
@@ -217,6 +219,11 @@ def validate_labels(df: pd.DataFrame, codes: dict[str, list[str]], *, source: st
         The number of each row as the user sees it (instead of ``row_offset``).
     unit : str
         What a row is called in messages (``"row"``, ``"task"``).
+    row_names : sequence of str, optional
+        How each row is named in messages (default ``f"{unit} {number}"``), e.g.
+        ``"task 3 (id 103, data id 'a')"`` for a Label Studio task.
+    advice : str
+        What the error tells the user to do.
 
     Raises
     ------
@@ -225,12 +232,12 @@ def validate_labels(df: pd.DataFrame, codes: dict[str, list[str]], *, source: st
         blank text that has labels, and an id given to two different texts (naming both rows).
     """
     numbers = list(row_numbers) if row_numbers is not None else [pos + row_offset for pos in range(len(df))]
+    names = list(row_names) if row_names is not None else [f"{unit} {number}" for number in numbers]
     problems: list[str] = []
     failure: list[dict] = []
     out, index, blank = [], [], []
-    first_of_id: dict[str, tuple[int, str]] = {}
-    for number, (label, row) in zip(numbers, df.iterrows()):
-        where = f"{unit} {number}"
+    first_of_id: dict[str, tuple[int, str, str]] = {}
+    for number, where, (label, row) in zip(numbers, names, df.iterrows()):
         if all(not _is_list(v) and _is_blank(v) for v in row.tolist()):
             blank.append(number)
             continue
@@ -247,10 +254,10 @@ def validate_labels(df: pd.DataFrame, codes: dict[str, list[str]], *, source: st
             failure.append({"row": number, "column": field, "value": value})
         if rec["id"]:
             if rec["id"] not in first_of_id:
-                first_of_id[rec["id"]] = (number, rec["text"])
+                first_of_id[rec["id"]] = (number, rec["text"], where)
             elif first_of_id[rec["id"]][1].strip() != rec["text"].strip():
-                other = first_of_id[rec["id"]][0]
-                problems.append(f"{where}, column 'id': {rec['id']!r} is also the id of {unit} {other}, which "
+                other, _, other_name = first_of_id[rec["id"]]
+                problems.append(f"{where}, column 'id': {rec['id']!r} is also the id of {other_name}, which "
                                 f"has a different text (give each text its own id)")
                 failure.append({"row": number, "column": "id", "value": rec["id"], "also": (other,)})
         rec.update(labels)
@@ -262,10 +269,10 @@ def validate_labels(df: pd.DataFrame, codes: dict[str, list[str]], *, source: st
     if blank:
         s = "s" if len(blank) > 1 else ""
         note = f"skipped {len(blank)} blank {unit}{s}: {unit}{s} {', '.join(str(n) for n in blank)}"
+    if problems:  # the note goes with the error, not also to the log
+        _raise_problems(source, "invalid label cell(s)", problems, failure, advice, f" ({note})" if note else "")
+    if note:
         logger.warning("%s: %s", source, note)
-    if problems:
-        _raise_problems(source, "invalid label cell(s)", problems, failure,
-                        "Fix them in the sheet and import again.", f" ({note})" if note else "")
     result = pd.DataFrame(out, index=index, columns=["id", "channel", "text", *LABEL_FIELDS])
     result.attrs["blank_rows"] = blank
     result.attrs["notes"] = [note] if note else []
