@@ -238,7 +238,7 @@ def person_keys(values: pd.Series, salt: str) -> list[str | None]:
         if isinstance(v, float) and text is not None and v.is_integer():
             text = str(int(v))  # 12.0 read from a spreadsheet is person 12
         text = None if text is None else unicodedata.normalize("NFKC", text).strip()
-        out.append(hashlib.blake2b(text.encode("utf-8"), key=key[:64], digest_size=16).hexdigest() if text else None)
+        out.append(hashlib.blake2b(text.encode("utf-8"), key=key, digest_size=16).hexdigest() if text else None)
     return out
 
 
