@@ -23,9 +23,27 @@ def analysed():
         "risks": [[], ["resignation"]], "values": [[], []]})
 
 
+def _mark_all_reviewed(path):
+    """Mark every row of an exported sheet reviewed, as a researcher who checked them all would."""
+    if path.suffix == ".csv":
+        df = pd.read_csv(path, encoding="utf-8-sig")
+        df["reviewed"] = "x"
+        df.to_csv(path, index=False, encoding="utf-8-sig")
+        return path
+    import openpyxl
+
+    wb = openpyxl.load_workbook(path)
+    ws = wb.worksheets[0]
+    col = [c.value for c in ws[1]].index("reviewed") + 1
+    for row in range(2, ws.max_row + 1):
+        ws.cell(row=row, column=col, value="済")
+    wb.save(path)
+    return path
+
+
 @pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
 def test_sheet_round_trip(tmp_path, analysed, suffix):
-    path = export_sheet(analysed, tmp_path / f"tag{suffix}")
+    path = _mark_all_reviewed(export_sheet(analysed, tmp_path / f"tag{suffix}"))
     back = import_sheet(path, profile=CODES)
     assert list(back["id"]) == ["a", "b"]
     assert back["topics"].iloc[1] == ["evaluation", "pay"]
@@ -42,6 +60,7 @@ def test_sheet_errors_name_row_and_column(tmp_path, analysed):
     df.loc[1, "intent"] = "whining"
     df.loc[0, "topics"] = "pay|salary"
     df.loc[0, "sentiment"] = 5
+    df["reviewed"] = "x"  # both rows checked: their bad cells are refused
     df.to_csv(path, index=False, encoding="utf-8-sig")
     with pytest.raises(InputError) as err:
         import_sheet(path, profile=CODES)

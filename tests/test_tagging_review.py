@@ -125,9 +125,9 @@ def test_tag_import_passes_on_the_other_warnings(tmp_path, capsys, caplog, monke
 
     real = tagging.import_sheet
 
-    def import_sheet(path, profile=None):
+    def import_sheet(path, profile=None, **kw):
         logging.getLogger("mvvtext.tagging").warning("another warning")
-        return real(path, profile=profile)
+        return real(path, profile=profile, **kw)
 
     monkeypatch.setattr(tagging, "import_sheet", import_sheet)
     sheet = _xlsx(tmp_path / "tag.xlsx", [GOOD, [None] * 10, GOOD])

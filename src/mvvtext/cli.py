@@ -193,9 +193,11 @@ def _tag_export_args(p: argparse.ArgumentParser) -> Callable[[argparse.Namespace
             config.write_text(tagging.label_studio_config(load_profile(args.profile)), encoding="utf-8")
             print(f"wrote {len(analysed)} Label Studio tasks to {args.out} and the labelling config to {config}")
         else:
-            tagging.export_sheet(analysed, args.out)
-            print(f"wrote a tagging sheet of {len(analysed)} texts to {args.out}; correct the label columns, "
-                  f"then run: mvvtext tag-import {args.out} --out labelled.jsonl")
+            tagging.export_sheet(analysed, args.out, profile=args.profile)
+            codes = " (codes and their Japanese names: sheet コード表)" if Path(args.out).suffix.lower() == ".xlsx" else ""
+            print(f"wrote a tagging sheet of {len(analysed)} texts to {args.out}; check and correct the label "
+                  f"columns{codes}, mark each row you have checked in the 'reviewed' column (1, x, ○ or 済; only "
+                  f"marked rows are imported), then run: mvvtext tag-import {args.out} --out labelled.jsonl")
         return EXIT_OK
 
     return run
@@ -206,6 +208,9 @@ def _tag_import_args(p: argparse.ArgumentParser) -> Callable[[argparse.Namespace
     p.add_argument("tagged", help="corrected .xlsx/.csv sheet or Label Studio JSON export")
     p.add_argument("--out", "-o", required=True, help="labelled .jsonl for `mvvtext train`")
     p.add_argument("--profile", default=None)
+    p.add_argument("--all-rows", action="store_true",
+                   help="import every row of a sheet, also those not marked in its 'reviewed' column "
+                        "(default: only the marked rows, when the sheet has that column)")
 
     def run(args: argparse.Namespace) -> int:
         from pathlib import Path
@@ -228,7 +233,8 @@ def _tag_import_args(p: argparse.ArgumentParser) -> Callable[[argparse.Namespace
             if Path(args.tagged).suffix.lower() == ".json":
                 labelled = tagging.import_label_studio(args.tagged, profile=args.profile)
             else:
-                labelled = tagging.import_sheet(args.tagged, profile=args.profile)
+                labelled = tagging.import_sheet(args.tagged, profile=args.profile,
+                                                reviewed_only=False if args.all_rows else None)
             tagging.write_labelled_jsonl(labelled, args.out)
             untagged = labelled.attrs.get("untagged_tasks", 0)
             notes = [f"{untagged} task{'s' if untagged > 1 else ''} not yet tagged "

@@ -5,7 +5,8 @@ Two round trips, both ending in the labelled JSONL that ``mvvtext train`` reads
 risks, values):
 
 * a spreadsheet (xlsx/csv) with one row per text, the model's guesses
-  pre-filled for correction (``export_sheet`` / ``import_sheet``);
+  pre-filled for correction; only the rows a researcher marks ``reviewed`` are
+  imported (``export_sheet`` / ``import_sheet``);
 * Label Studio: a labelling config and tasks with predictions
   (``label_studio_config`` / ``export_label_studio`` / ``import_label_studio``).
 
@@ -32,11 +33,13 @@ import pandas as pd
 from mvvtext.classify._labelcheck import (LABEL_FIELDS, LIST_FIELDS, SINGLE_FIELDS, check_label_row,
                                          check_labelled_texts, profile_codes, resolve_profile, validate_labels,
                                          validate_training_labels)
+from mvvtext._tagging_sheet import (NOT_REVIEWED_MARKS, REVIEWED, REVIEWED_MARKS, reviewed_column, reviewed_rows,
+                                    write_xlsx)
 from mvvtext.exceptions import InputError
 
 __all__ = ["select_for_tagging", "uncertainty", "STRATEGIES", "export_sheet", "import_sheet", "label_studio_config",
            "export_label_studio", "import_label_studio", "write_labelled_jsonl", "check_labelled_output", "validate_labels", "check_label_row",
-           "check_labelled_texts", "validate_training_labels"]
+           "check_labelled_texts", "validate_training_labels", "REVIEWED_MARKS", "NOT_REVIEWED_MARKS"]
 logger = logging.getLogger(__name__)
 
 
@@ -151,12 +154,19 @@ def select_for_tagging(analysed: pd.DataFrame, n: int, strategy: str = "random",
 
 
 def export_sheet(analysed: pd.DataFrame, path: str | Path, *, sample: int | None = None,
-                 strategy: str = "random", random_state: int = 0) -> Path:
+                 strategy: str = "random", random_state: int = 0, profile=None) -> Path:
     """Write a tagging sheet with the model's guesses pre-filled for correction.
 
-    Columns: id, channel, text (masked), then the label fields (lists ``|``-separated)
-    and ``note``. Researchers correct the label cells and save; read it back with
-    :func:`import_sheet`.
+    Columns: id, channel, text (masked), ``reviewed``, the label fields (lists
+    ``|``-separated) and ``note``. Researchers check and correct the label cells
+    of a row, then mark its ``reviewed`` cell (1, x, ○, 済, … see
+    :data:`REVIEWED_MARKS`); :func:`import_sheet` imports only the marked rows,
+    so a row nobody looked at never becomes a gold label.
+
+    An ``.xlsx`` sheet also gets a worksheet ``コード表`` (every code of the profile
+    with its Japanese name and description; the sentiment scale), drop-down lists
+    for ``primary`` and ``intent``, a -2..2 rule for ``sentiment``, header
+    comments, a frozen header and column widths.
 
     Parameters
     ----------
@@ -170,10 +180,13 @@ def export_sheet(analysed: pd.DataFrame, path: str | Path, *, sample: int | None
         See :func:`select_for_tagging`.
     random_state : int
         Seed of the sample.
+    profile : Profile, str, dict or None
+        Whose codes the ``コード表`` lists (default: the default profile); ``.xlsx`` only.
     """
     df = select_for_tagging(analysed, sample, strategy, random_state=random_state) if sample else analysed
     text_col = "text_masked" if "text_masked" in df else "text"
     sheet = pd.DataFrame({"id": df["id"], "channel": df.get("channel"), "text": df[text_col]})
+    sheet[REVIEWED] = None
     for field in LABEL_FIELDS:
         col = df[field] if field in df else pd.Series([None] * len(df), index=df.index)
         sheet[field] = col.map(lambda v: "|".join(v) if isinstance(v, (list, tuple)) else v)
@@ -181,20 +194,37 @@ def export_sheet(analysed: pd.DataFrame, path: str | Path, *, sample: int | None
     sheet["note"] = ""
     path = Path(path)
     if path.suffix.lower() == ".xlsx":
-        from mvvtext.io import excel_writer
-
-        with excel_writer(path) as xw:  # a text starting with '=' stays text, not a formula
-            sheet.to_excel(xw, index=False)
+        write_xlsx(sheet, path, resolve_profile(profile))
     else:
         sheet.to_csv(path, index=False, encoding="utf-8-sig")
     return path
 
 
-def import_sheet(path: str | Path, profile=None) -> pd.DataFrame:
+def import_sheet(path: str | Path, profile=None, *, reviewed_only: bool | None = None) -> pd.DataFrame:
     """Read a corrected tagging sheet; validate codes; return the labels-contract frame.
 
-    Fully blank rows are skipped and named in ``result.attrs["notes"]`` (and logged);
-    see :func:`validate_labels` for what is refused.
+    Only the first worksheet is read. Rows not marked in the ``reviewed`` column
+    are left out before validation (so unchecked rows may still hold bad codes)
+    and counted in ``result.attrs["notes"]``; fully blank rows are skipped and
+    named there too (and logged). See :func:`validate_labels` for what is refused.
+
+    Parameters
+    ----------
+    path : path
+        The sheet (.xlsx, .csv, …).
+    profile : Profile, str, dict or None
+        Whose codes are allowed (default: the default profile).
+    reviewed_only : bool, optional
+        None (default): import only the rows marked reviewed when the sheet has a
+        ``reviewed`` column, every row when it has none (older or hand-made
+        sheets). False: every row, marked or not. True: the column is required.
+
+    Raises
+    ------
+    InputError
+        A required column is missing; a ``reviewed`` mark is in neither
+        :data:`REVIEWED_MARKS` nor :data:`NOT_REVIEWED_MARKS`; no row is marked;
+        or a label cell is invalid (naming the file, the Excel row and the column).
     """
     from mvvtext.io import read_table
 
@@ -203,7 +233,20 @@ def import_sheet(path: str | Path, profile=None) -> pd.DataFrame:
     if missing:
         raise InputError(f"{path}: the tagging sheet lacks column(s) {missing}; columns are {list(df.columns)}.",
                          path=str(path))
-    return validate_labels(df, profile_codes(resolve_profile(profile)), source=str(path))
+    column = reviewed_column(df.columns, str(path), required=bool(reviewed_only))
+    numbers = list(range(2, len(df) + 2))  # as Excel numbers the rows: the header is row 1
+    note = ""
+    if column is not None:
+        if reviewed_only is not False:
+            keep, note = reviewed_rows(df, column, numbers, str(path))
+            numbers = [n for n, k in zip(numbers, keep) if k]
+            df = df.loc[keep]
+        df = df.drop(columns=column)
+    result = validate_labels(df, profile_codes(resolve_profile(profile)), source=str(path), row_numbers=numbers)
+    if note:
+        logger.warning("%s: %s", path, note)
+        result.attrs["notes"] = [note, *result.attrs["notes"]]
+    return result
 
 
 def label_studio_config(profile=None) -> str:
