@@ -8,6 +8,8 @@ from mvvtext.exceptions import InputError
 from mvvtext.tagging import (export_label_studio, export_sheet, import_label_studio, import_sheet, label_studio_config,
                              validate_labels, write_labelled_jsonl)
 
+from sheet_files import write_rows_xlsx as _xlsx
+
 CODES = {"topics": ["pay", "evaluation", "other"], "primary": ["pay", "evaluation", "other"],
          "intent": ["question", "complaint", "request", "praise", "report"],
          "risks": ["resignation", "health"], "values": ["teamwork"]}
@@ -108,19 +110,6 @@ def test_label_studio_config_is_valid_xml():
     assert set(names) == {"topics", "primary", "intent", "risks", "values"}
     assert names["topics"].get("choice") == "multiple" and names["intent"].get("choice") == "single"
     assert [c.get("value") for c in names["intent"]] == CODES["intent"]
-
-
-def _xlsx(path, rows):
-    """A tagging sheet written cell by cell with openpyxl, as a tagger's Excel leaves it."""
-    import openpyxl
-
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.append(["id", "channel", "text", "topics", "primary", "intent", "sentiment", "risks", "values", "note"])
-    for row in rows:
-        ws.append(row)
-    wb.save(path)
-    return path
 
 
 GOOD = [["a", "inquiry", "給与が低い", "pay", "pay", "complaint", -1, None, None, None],

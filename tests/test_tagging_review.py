@@ -11,23 +11,13 @@ from mvvtext.cli import main
 from mvvtext.exceptions import InputError
 from mvvtext.tagging import check_labelled_output, import_label_studio
 
+from sheet_files import write_rows_xlsx as _xlsx
+
 CODES = {"topics": ["pay", "evaluation", "other"], "primary": ["pay", "evaluation", "other"],
          "intent": ["question", "complaint", "request", "praise", "report"],
          "risks": ["resignation", "health"], "values": ["teamwork"]}
-HEADER = ["id", "channel", "text", "topics", "primary", "intent", "sentiment", "risks", "values", "note"]
 GOOD = ["a", "inquiry", "給与が低い", "pay", "pay", "complaint", -1, None, None, None]
 BAD = ["b", "survey", "評価が不透明", "evaluation", "evaluaton", "complaint", -1, None, None, None]
-
-
-def _xlsx(path, rows):
-    import openpyxl
-
-    wb = openpyxl.Workbook()
-    wb.active.append(HEADER)
-    for row in rows:
-        wb.active.append(row)
-    wb.save(path)
-    return path
 
 
 def _annotation(primary: str) -> list[dict]:

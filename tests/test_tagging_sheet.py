@@ -12,6 +12,8 @@ from mvvtext.exceptions import InputError
 from mvvtext.tagging import (REVIEWED_MARKS, export_label_studio, export_sheet, import_label_studio, import_sheet)
 from mvvtext._tagging_sheet import review_mark
 
+from sheet_files import write_rows_xlsx
+
 CODES = {"topics": ["pay", "evaluation", "other"], "primary": ["pay", "evaluation", "other"],
          "intent": ["question", "complaint", "request", "praise", "report"],
          "risks": ["resignation", "health"], "values": ["teamwork"]}
@@ -117,23 +119,12 @@ def test_reviewed_only_false_imports_every_row(tmp_path):
     assert back.attrs["notes"] == []
 
 
-def _plain_xlsx(path, header, rows):
-    import openpyxl
-
-    wb = openpyxl.Workbook()
-    wb.active.append(header)
-    for row in rows:
-        wb.active.append(row)
-    wb.save(path)
-    return path
-
-
 GOOD = ["a", "inquiry", "給与が低い", "pay", "pay", "complaint", -1, None, None, None]
 OLD_HEADER = [c for c in SHEET if c != "reviewed"]
 
 
 def test_a_sheet_without_the_column_imports_every_row(tmp_path):
-    path = _plain_xlsx(tmp_path / "old.xlsx", OLD_HEADER, [GOOD, ["b", *GOOD[1:]]])
+    path = write_rows_xlsx(tmp_path / "old.xlsx", [GOOD, ["b", *GOOD[1:]]], OLD_HEADER)
     assert list(import_sheet(path, profile=CODES)["id"]) == ["a", "b"]
     assert list(import_sheet(path, profile=CODES, reviewed_only=False)["id"]) == ["a", "b"]
     with pytest.raises(InputError) as err:
@@ -167,7 +158,7 @@ def test_notes_count_unreviewed_and_blank_rows(tmp_path):
             [None] * 11,
             ["b", "inquiry", "評価", None, "evaluation", "evaluation", "complaint", -1, None, None, None],
             ["c", "inquiry", "評価2", "未", "evaluation", "bogus", "complaint", -1, None, None, None]]
-    back = import_sheet(_plain_xlsx(tmp_path / "tag.xlsx", SHEET, rows), profile=CODES)
+    back = import_sheet(write_rows_xlsx(tmp_path / "tag.xlsx", rows, SHEET), profile=CODES)
     assert list(back["id"]) == ["a"]
     assert back.attrs["notes"][0].startswith("2 rows not marked reviewed were left out")
     assert back.attrs["notes"][1] == "skipped 1 blank row: row 3"
@@ -179,7 +170,7 @@ def test_the_column_name_ignores_case_and_spaces(tmp_path, column):
     header = [column if c == "reviewed" else c for c in SHEET]
     rows = [["a", "inquiry", "給与が低い", None, "pay", "pay", "complaint", -1, None, None, None],
             ["b", "inquiry", "評価", "1", "evaluation", "evaluation", "complaint", -1, None, None, None]]
-    back = import_sheet(_plain_xlsx(tmp_path / "tag.xlsx", header, rows), profile=CODES)
+    back = import_sheet(write_rows_xlsx(tmp_path / "tag.xlsx", rows, header), profile=CODES)
     assert list(back["id"]) == ["b"] and list(back.columns) == CONTRACT
 
 
