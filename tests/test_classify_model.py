@@ -300,6 +300,18 @@ def test_an_excluded_risk_word_halves_the_head_and_head_flags_are_evidenced(fitt
     assert "health" not in decisions["risks"][0]              # 限界 cancelled by 限界値: the head is halved
     assert "legal" in decisions["risks"][0]                   # no pattern involved: the head alone flags
     assert "health" in decisions["risks"][1] and f"health (model {head:.2f})" in decisions["evidence"][1]
+    # no pattern at all, but every sentence is in the excluded sense (退職金): halved as well
+    texts = ["退職金の計算方法を教えてください。", "退職金の計算方法を教えてください。最近つらいです。"]
+    _, decisions = _decide.decide(fitted, texts, None)
+    assert "resignation" not in decisions["risks"][0] and "legal" in decisions["risks"][0]
+    assert "resignation" in decisions["risks"][1]             # one sentence outside the excludes keeps the flag
+
+
+def test_excluded_throughout_needs_every_sentence(fitted):
+    rp = fitted.risk_patterns_
+    assert rp.excluded_throughout("退職金はいつ出ますか。退職金の額も知りたい。", "resignation") == "退職金"
+    assert rp.excluded_throughout("退職金はいつ出ますか。疲れました。", "resignation") is None
+    assert rp.excluded_throughout("退職金はいつ出ますか。", "legal") is None       # legal has no excludes
 
 
 def test_the_progress_bar_counts_texts_and_changes_no_prediction(fitted, capsys):

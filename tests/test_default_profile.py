@@ -280,6 +280,32 @@ def test_loader_accepts_profile():
     assert len(loaded.topics) >= 16
 
 
+# Texts no pattern flags whose every sentence an exclude marks as another sense: a model's flag is halved.
+EXCLUDED_THROUGHOUT = {
+    "health": ["睡眠不足にならないように気をつけています。", "熱中症にならないよう、こまめに水を飲んでいます。"],
+    "resignation": ["次の契約更新の際に別の案件に移りたいと考えています。", "他の現場に移りたいです。"],
+    "legal": ["通勤手当が今月の給与明細に入っていないようです。", "定期代が反映されていません。"],
+}
+# ... and texts where one sentence (or a word in it) keeps the model's flag.
+NOT_EXCLUDED_THROUGHOUT = {
+    "health": ["睡眠不足にならないように気をつけています。それでも最近は朝がつらいです。"],
+    "resignation": ["更新はしないで、他の現場に移りたいです。", "転職も考えつつ、別の案件に移りたいです。"],
+    "legal": ["交通費が何か月も反映されていません。", "通勤手当がずっと振り込まれていません。"],
+}
+
+
+@pytest.mark.parametrize("code", sorted(EXCLUDED_THROUGHOUT))
+def test_excludes_cover_texts_with_the_risk_words_in_another_sense(code):
+    classify = pytest.importorskip("mvvtext.classify")
+    from mvvtext.classify._lexicon import RiskPatterns
+
+    patterns = RiskPatterns(classify.load_profile(PROFILE_PATH))
+    for text in EXCLUDED_THROUGHOUT[code]:
+        assert code not in patterns.match(text) and patterns.excluded_throughout(text, code), text
+    for text in NOT_EXCLUDED_THROUGHOUT[code]:
+        assert patterns.excluded_throughout(text, code) is None, text
+
+
 SURVEY_PATH = REPO / "models" / "training" / "survey.jsonl"
 
 

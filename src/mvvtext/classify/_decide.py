@@ -53,7 +53,8 @@ def _intent(codes: list[str], row: np.ndarray, filler: bool, denial: bool) -> st
 
 EXCLUDED_RISK_FACTOR = 0.5
 """The risk head's score is scaled by this where the text's only pattern match for
-that risk was cancelled by one of the profile's ``exclude`` patterns."""
+that risk was cancelled by one of the profile's ``exclude`` patterns, or where no
+pattern matched and every sentence matches one of that risk's excludes."""
 
 
 def _evidence(vc, texts, emb, risk_hits, model_risks, chosen) -> list[str]:
@@ -152,6 +153,8 @@ def decide(vc, texts: list[str], emb, channels=None) -> tuple[dict, dict]:
                 scores["risks"][i, j] = max(scores["risks"][i, j], 1.0)
             elif code in cancelled[i]:  # the profile says the risk word is used in another sense here
                 scores["risks"][i, j] *= EXCLUDED_RISK_FACTOR
+            elif scores["risks"][i, j] >= t_risk and vc.risk_patterns_.excluded_throughout(texts[i], code):
+                scores["risks"][i, j] *= EXCLUDED_RISK_FACTOR  # no pattern, and every sentence in that other sense
         flagged = [(c, float(p)) for c, p in zip(codes["risks"], scores["risks"][i]) if p >= t_risk]
         risks.append([c for c, _ in flagged])
         model_risks.append([(c, p) for c, p in flagged if c not in risk_hits[i]])

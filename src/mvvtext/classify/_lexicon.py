@@ -358,3 +358,22 @@ class RiskPatterns:
                     break
         hits = {code: hit[2] for code, hit in sorted(found.items(), key=lambda kv: kv[1][:2])}
         return hits, {code: snippet for code, snippet in cancelled.items() if code not in hits}
+
+    def excluded_throughout(self, text: str, code: str) -> str | None:
+        """The first ``exclude`` snippet of ``code`` when every sentence of ``text`` matches one, else None.
+
+        For a text no pattern of ``code`` matched but the model flagged: where the
+        profile says each sentence uses the risk's words in another sense
+        (「睡眠不足にならないよう気をつけています」), the model's score is lowered as
+        for a cancelled match. One sentence outside the excludes keeps the score.
+        """
+        excludes = self._compiled.get(code, ((), ()))[1]
+        if not excludes:
+            return None
+        first = None
+        for sentence in sentences(text):
+            m = next((m for m in (x.search(sentence) for x in excludes) if m), None)
+            if m is None:
+                return None
+            first = first or m.group(0)
+        return first
