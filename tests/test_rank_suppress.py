@@ -16,7 +16,7 @@ def _unrecoverable(people, mask, row_m, col_m, k):
     """No published row/column lets a hidden cell be recovered alone or as a group of < k."""
     for m, v, margins in ((mask, people, row_m), (mask.T, people.T, col_m)):
         for i in range(m.shape[0]):
-            if margins[i] or not m[i].any():
+            if margins[i] or not (m[i] & (v[i] > 0)).any():      # hidden zeros alone hide no one
                 continue
             hidden = v[i][m[i]]
             assert m[i].sum() >= 2, (i, m[i])
@@ -52,6 +52,30 @@ def test_suppress_small_column_and_disabled():
     assert mask[:, 1].all() and cm[1]
     mask, rm, cm = suppress(people, 1)
     assert not mask.any() and not rm.any()
+
+
+def test_zeros_beside_a_small_hidden_group_are_hidden_too():
+    # a topic raised by 3 people of one department and by no one elsewhere: zeros would point at them
+    people = np.array([[0, 3, 0, 0], [20, 12, 9, 30]])
+    mask, rm, _ = suppress(people, 5)
+    assert mask[0].all() and rm[0]
+    assert mask[1].tolist() == [False, True, True, False]      # complementary cells, as before
+    # a group of k or more people may be located: the zeros stay
+    people = np.array([[0, 3, 4, 0], [20, 12, 9, 30]])
+    mask, rm, _ = suppress(people, 5)
+    assert mask[0].tolist() == [False, True, True, False] and not rm[0]
+
+
+def test_breakdown_hides_the_whole_row_of_a_topic_of_one_small_department():
+    rows = [(f"p{i}", ["pay"], "営業" if i % 2 else "開発") for i in range(40)]
+    rows += [(f"L{i}", ["harassment"], "法務") for i in range(3)] + [(f"L{i}", ["pay"], "法務") for i in range(3)]
+    rows += [(f"M{i}", ["pay"], "法務") for i in range(3)]
+    df = pd.DataFrame(rows, columns=["person_id", "topics", "部署"])
+    df["sentiment"], df["intent"], df["risks"] = -1.0, "complaint", [[] for _ in range(len(df))]
+    for measure in ("people", "texts", "people_share", "negative_share"):
+        tab = breakdown(df, by="部署", measure=measure, time=None)
+        assert tab.loc["harassment"].isna().all(), (measure, tab.loc["harassment"].tolist())
+        assert tab.loc["pay", "開発"] == {"people": 20, "texts": 20, "people_share": 1.0, "negative_share": 1.0}[measure]
 
 
 def _analysed(seed=0, n=600):

@@ -8,6 +8,11 @@ in any row or column with hidden cells summing to fewer than ``k`` people, the
 smallest visible non-empty cell as well, and repeats until nothing changes. If a
 row or column has no visible non-empty cell left to hide, its total is hidden
 instead (``margin_suppressed``).
+
+Zeros are published, except in a row or column whose people are all in hidden
+cells and number fewer than ``k``: there the zeros beside the hidden cells would
+tell which segment the few people are in (a topic raised by three people of one
+department, zero everywhere else), so the whole row or column is hidden.
 """
 from __future__ import annotations
 
@@ -61,4 +66,11 @@ def suppress(people: np.ndarray, k: int, column_size: np.ndarray | None = None
                 changed = True
         if not changed:
             break
+    for axis in (1, 0):                          # zeros beside a group of fewer than k people
+        m = mask if axis == 1 else mask.T
+        v = people if axis == 1 else people.T
+        for i in range(m.shape[0]):
+            if m[i].any() and not (~m[i] & (v[i] > 0)).any() and v[i][m[i]].sum() < k:
+                m[i] = True
+                (row_margin if axis == 1 else col_margin)[i] = True
     return mask, row_margin, col_margin
