@@ -104,6 +104,18 @@ def test_html_table_prints_none_of_the_hidden_figures(tmp_path, analysed, rankin
     assert "リスク –" not in html
 
 
+def test_html_risk_total_counts_every_risk_text_once(tmp_path, analysed, ranking):
+    # the one risk text is in the hidden topic: the page total (not suppressed, see docs) still counts it
+    html = write_html_report(ranking, analysed, tmp_path / "r.html").read_text(encoding="utf-8")
+    assert re.search(r"リスクを含むテキスト<b>1</b>", html)
+    two = analysed.copy()
+    two.loc[0, "risks"] = ["resignation", "health"]              # two risks, and below: two topics
+    two.loc[0, "topics"] = ["pay", "evaluation"]
+    html = write_html_report(rank_issues(two, time="timestamp", person="社員ID", segments=["部署"]), two,
+                             tmp_path / "r2.html").read_text(encoding="utf-8")
+    assert re.search(r"リスクを含むテキスト<b>2</b>", html)
+
+
 def test_xlsx_ranking_sheet_leaves_hidden_figures_empty(tmp_path, analysed, ranking):
     path = write_xlsx_report(ranking, analysed, tmp_path / "r.xlsx")
     sheet = pd.read_excel(path, sheet_name="ranking").set_index("topic")

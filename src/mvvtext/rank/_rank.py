@@ -341,6 +341,7 @@ def rank_issues(
     for n in notes:
         logger.info(n)
     r.attrs = {"notes": list(notes), "weights": used, "n_texts": p.n_rows, "n_people": p.n_people,
+               "n_risk_texts": int(p.any_risk.sum()),
                "segments": segments, "person": person, "time": time if p.period is not None else None, "period": period,
                "periods": [str(x) for x in p.periods], "outcome": outcome if "outcome_p" in r else None,
                "min_people_figures": min_people_figures, "min_people_quotes": min_people_quotes,

@@ -54,6 +54,17 @@ def _row(r: pd.Series) -> dict:
     }
 
 
+def _risk_texts(ranking: pd.DataFrame, analyzed: pd.DataFrame) -> int | str:
+    """Texts with any risk flag, counted once each, hidden topics' texts included (a page total)."""
+    if "n_risk_texts" in (ranking.attrs or {}):
+        return int(ranking.attrs["n_risk_texts"])
+    if "risks" not in analyzed.columns:
+        return "–"
+    from mvvtext.rank._prepare import list_column
+
+    return sum(1 for labels in list_column(analyzed["risks"]) if len(labels))
+
+
 def write_html_report(
     ranking: pd.DataFrame,
     analyzed: pd.DataFrame,
@@ -162,7 +173,7 @@ def write_html_report(
         title=title, generated=_dt.datetime.now().strftime("%Y-%m-%d %H:%M"), version=_version.__version__,
         period_range=period_range, n_texts=f"{attrs.get('n_texts', len(analyzed)):,}",
         n_people=f"{attrs.get('n_people', 0):,}", n_topics=len(ranking),
-        n_risk=int(ranking["risk_texts"].sum()) if "risk_texts" in ranking else "–",
+        n_risk=_risk_texts(ranking, analyzed),
         n_emerging=int(ranking["emerging"].sum()) if "emerging" in ranking else 0,
         top3=rows[:3], rows=rows, quote_rows=rows[:top], charts=charts, breakdowns=breakdowns,
         trend_note=trend_note, any_hidden=any(r["suppressed"] == "数値・引用" for r in rows),
