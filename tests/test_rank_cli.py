@@ -55,7 +55,7 @@ def test_run_rank_command_language_of_the_explanation(tmp_path, analysed_csv):
               id_col="no")
     ja = run_rank_command(analysed_csv, out=tmp_path / "ja.csv", **kw)
     en = run_rank_command(analysed_csv, out=tmp_path / "en.csv", language="en", **kw)
-    assert ja["explanation"].str.contains("件（全体の").all() and ja["explanation"].str.contains("の拠点区分で挙がる").all()
+    assert ja["explanation"].str.contains("人・全体の").all() and ja["explanation"].str.contains("5人以上が挙げた拠点 ").all()
     assert en["explanation"].str.startswith("texts ").all() and en["explanation"].str.contains("拠点 groups").all()
     assert pd.read_csv(tmp_path / "ja.csv")["explanation"].tolist() == ja["explanation"].tolist()
 

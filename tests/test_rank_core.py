@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import logging
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -295,14 +297,16 @@ def test_explanation_is_japanese_by_default():
     ja = rank_issues(_outcome_frame()).set_index("topic")
     en = rank_issues(_outcome_frame(), language="en").set_index("topic")
     assert "left_earlyが4.0倍起きやすい" in ja.loc["pay", "explanation"]
-    assert ja.loc["pay", "explanation"].startswith(f"{int(ja.loc['pay', 'texts'])}件（全体の")
+    pay = ja.loc["pay"]
+    assert pay["explanation"].startswith(f"{int(pay['texts'])}件（{int(pay['people'])}人・全体の{pay['share']:.0%}）")
+    assert en.loc["pay", "explanation"].startswith(f"texts {int(pay['texts'])} ({int(pay['people'])} people, ")
     assert "、ネガティブ" in ja.loc["pay", "explanation"]
     assert not any(c.isascii() and c.isalpha() for c in ja.loc["pay", "explanation"].replace("left_early", ""))
     # the wording differs, the figures and their order do not
     cols = [c for c in ja.columns if c != "explanation"]
     pd.testing.assert_frame_equal(ja[cols], en[cols])
     trend = rank_issues(_trend_frame(True), outcome=None).set_index("topic").loc["work_style", "explanation"]
-    assert "急増 ×" in trend and "拠点で挙がる" in trend
+    assert "急増 ×" in trend and re.search(r"5人以上が挙げた拠点 \d+/\d+", trend)
 
 
 def test_unknown_language_is_a_clear_error():
@@ -336,3 +340,9 @@ def test_other_is_left_out_of_the_ranking_with_a_note(small):
     assert any(getattr(n, "key", "") == "topics_left_out" and "8 text(s)" in n for n in r.attrs["notes"])
     everything = rank_issues(df, outcome=None, min_people_figures=1, exclude_topics=())
     assert "other" in set(everything["topic"])
+
+
+def test_a_named_time_column_that_is_absent_is_an_error(small):
+    with pytest.raises(InputError) as err:
+        rank_issues(small, time="回答日時", person=None, segments=[], outcome=None)
+    assert err.value.column == "回答日時" and "time=None" in str(err.value) and "columns:" in str(err.value)

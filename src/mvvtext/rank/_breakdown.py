@@ -120,9 +120,13 @@ def breakdown(
     notes = list(p.notes)
     if mask.any():
         notes.append(Note("cells_hidden", n=int(mask.sum()), min_people=min_people_figures))
-    if col_margin.any():
-        hidden = [values[j] for j in np.flatnonzero(col_margin)]
+    small = np.zeros(ns, dtype=bool) if is_period else seg_people < min_people_figures
+    if (col_margin & small).any():
+        hidden = [values[j] for j in np.flatnonzero(col_margin & small)]
         notes.append(Note("segments_hidden", min_people=min_people_figures, segments=", ".join(map(str, hidden))))
+    if (col_margin & ~small).any():          # large segments whose total was hidden for complementarity
+        hidden = [values[j] for j in np.flatnonzero(col_margin & ~small)]
+        notes.append(Note("segment_totals_hidden", segments=", ".join(map(str, hidden))))
     out.attrs = {"suppressed": sup, "people": pd.DataFrame(people, index=out.index, columns=values),
                  "notes": notes, "measure": measure, "by": by,
                  "column_margin_suppressed": dict(zip(values, col_margin.tolist()))}

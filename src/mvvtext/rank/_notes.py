@@ -49,6 +49,12 @@ NOTES: dict[str, tuple[str, str]] = {
                      "{n}個のセルを秘匿：{min_people}人未満か、合計から小さいセルを復元できないようにするための補完秘匿"),
     "segments_hidden": ("segments with fewer than {min_people} people hidden: {segments}",
                         "{min_people}人未満のため秘匿した区分：{segments}"),
+    "segment_totals_hidden": ("totals of {segments} hidden so that their small cells cannot be recovered",
+                              "小さいセルを合計から復元できないよう、次の区分の合計を秘匿：{segments}"),
+    "no_segments": ("no segment columns: breadth not computed (name them with segments=[...]; "
+                    "a pandas merge drops the segments read_voices recorded)",
+                    "区分の列（拠点・部署など）が指定されていないため、広がりは計算していません"
+                    "（segments=[...] で指定してください。pandas の merge は read_voices が記録した区分を引き継ぎません）"),
 }
 
 

@@ -31,18 +31,18 @@ _AUTO_SEGMENTS = ("site", "department", "tenure_band", "branch", "division")
 #: Wording of the ``explanation`` column, one template set per language (``rank_issues(language=...)``).
 _WORDING: dict[str, dict] = {
     "ja": {
-        "sep": "、", "texts": "{n}件（全体の{share:.0%}）", "negative": "ネガティブ{v:.0%}",
+        "sep": "、", "texts": "{n}件（{people}人・全体の{share:.0%}）", "negative": "ネガティブ{v:.0%}",
         "complaints": "苦情{v:.0%}", "risk": "リスク該当{n}件", "surging": "急増 ×{ratio:.1f}（z={z:.1f}）",
-        "raised": "{k}/{total}{unit}で挙がる", "more": "{outcome}が{ratio:.1f}倍起きやすい",
+        "raised": "{min}人以上が挙げた{unit} {k}/{total}", "more": "{outcome}が{ratio:.1f}倍起きやすい",
         "less": "{outcome}が{ratio:.1f}分の1", "suppressed": "（小集団のため{what}を秘匿）",
         "segments": {"site": "拠点", "department": "部署", "tenure_band": "勤続年数帯", "branch": "支店",
                      "division": "事業部"},
-        "segment_other": "の{col}区分", "what": {"figures+quotes": "数値と引用", "quotes": "引用"},
+        "segment_other": "{col}", "what": {"figures+quotes": "数値と引用", "quotes": "引用"},
     },
     "en": {
-        "sep": ", ", "texts": "texts {n} ({share:.0%} of voices)", "negative": "{v:.0%} negative",
+        "sep": ", ", "texts": "texts {n} ({people} people, {share:.0%} of all)", "negative": "{v:.0%} negative",
         "complaints": "{v:.0%} complaints", "risk": "{n} risk texts", "surging": "surging ×{ratio:.1f} (z={z:.1f})",
-        "raised": "raised at {k}/{total} {unit}", "more": "{outcome} {ratio:.1f}× more likely",
+        "raised": "raised by {min}+ people at {k}/{total} {unit}", "more": "{outcome} {ratio:.1f}× more likely",
         "less": "{outcome} {ratio:.1f}× less likely", "suppressed": "({what} suppressed: small group)",
         "segments": {"site": "sites", "department": "departments", "tenure_band": "tenure bands",
                      "branch": "branches", "division": "divisions"},
@@ -94,12 +94,17 @@ def _priority(c: pd.DataFrame, weights: Mapping[str, float]) -> tuple[pd.Series,
     return 100 * score, {k: w / total for k, w in used.items()}
 
 
-def _explain(row: pd.Series, segments: Sequence[str], outcome: str | None, language: str = "ja") -> str:
-    """One readable line of what drives a topic's priority, in ``language`` (see :data:`_WORDING`)."""
+def _explain(row: pd.Series, segments: Sequence[str], outcome: str | None, language: str = "ja",
+             min_people: int = 5) -> str:
+    """One readable line of what drives a topic's priority, in ``language`` (see :data:`_WORDING`).
+
+    The share is of people (the topic's people over everyone's); breadth counts the
+    segments of the first segment column where ``min_people`` or more raised it.
+    """
     w = _WORDING[language]
     if row.get("suppressed") == "figures+quotes":       # no figure of a small group, not even in words
         return w["suppressed"].format(what=w["what"].get(row["suppressed"], row["suppressed"]))
-    parts = [w["texts"].format(n=int(row["texts"]), share=row["share"])]
+    parts = [w["texts"].format(n=int(row["texts"]), people=int(row["people"]), share=row["share"])]
     if pd.notna(row.get("negative_share")):
         parts.append(w["negative"].format(v=row["negative_share"]))
     if pd.notna(row.get("complaint_share")):
@@ -111,7 +116,7 @@ def _explain(row: pd.Series, segments: Sequence[str], outcome: str | None, langu
     for col in segments[:1]:
         if f"segments_raising_{col}" in row:
             unit = w["segments"].get(col, w["segment_other"].format(col=col))
-            parts.append(w["raised"].format(k=int(row[f"segments_raising_{col}"]),
+            parts.append(w["raised"].format(k=int(row[f"segments_raising_{col}"]), min=min_people,
                                             total=int(row[f"segments_total_{col}"]), unit=unit))
     if outcome and pd.notna(row.get("outcome_p")) and row["outcome_p"] < 0.05 and pd.notna(row["outcome_lift"]):
         more = row["outcome_lift"] >= 1
@@ -194,8 +199,10 @@ def rank_issues(
         ``topic_field`` and optionally ``sentiment``, ``intent``, ``risks``,
         ``text_masked``). Never modified. A text counts once for each of its topics.
     time : str or None
-        Timestamp column for the trend. Missing or empty: ranked without trend,
-        with a logged warning and a note in ``result.attrs["notes"]``.
+        Timestamp column for the trend. None, the default ``timestamp`` when absent,
+        or a column with no dates: ranked without trend, with a logged warning and a
+        note in ``result.attrs["notes"]``. A named column that is absent raises
+        :class:`~mvvtext.exceptions.InputError`.
     person : str or None
         Person id column; one person writing ten times is one voice. None, or the
         default ``person_id`` when absent: every text counts as its own voice. A
@@ -292,13 +299,21 @@ def rank_issues(
                              column=person)
         logger.info("person column %r not found: every text counted as its own voice", person)
         person = None
+    if time is not None and time != "timestamp" and time not in analyzed.columns:
+        raise InputError(f"The time column '{time}' is not in the analysed frame "
+                         f"(columns: {', '.join(map(str, analyzed.columns))}). Name the date/time column, "
+                         "or pass time=None to rank without the trend.", column=time)
+    early_notes: list[Note] = []
     if segments is None:  # the segments read_voices was given, else the usual names
         named = [s for s in analyzed.attrs.get("mvvtext_segments", []) if s in analyzed.columns]
         segments = named or [s for s in _AUTO_SEGMENTS if s in analyzed.columns]
+        if not segments:
+            early_notes.append(Note("no_segments"))
     segments = list(segments)
     p = prepare(analyzed, topic_field=topic_field, time=time, person=person, segments=segments,
                 period=period, negative_threshold=negative_threshold)
     notes = p.notes
+    notes.extend(early_notes)
     parts = [comp.volume(p), comp.negativity(p, negative_threshold),
              comp.intent_mix(p, {**DEFAULT_INTENT_WEIGHTS, **(intent_weights or {})}), comp.risk(p),
              trend(p, recent_periods=recent_periods, baseline_periods=baseline_periods, alpha=alpha,
@@ -332,7 +347,7 @@ def rank_issues(
                                np.where(r["people"] < min_people_quotes, "quotes", ""))
     if with_quotes:
         _add_quotes(r, analyzed, p, segments, min_people_quotes, notes)
-    r["explanation"] = [_explain(row, segments, outcome if "outcome_p" in r else None, language)
+    r["explanation"] = [_explain(row, segments, outcome if "outcome_p" in r else None, language, min_people_figures)
                         for _, row in r.iterrows()]
     r = r.sort_values(["priority", "people"], ascending=False, kind="stable")   # true figures
     r.insert(0, "rank", np.arange(1, len(r) + 1))
