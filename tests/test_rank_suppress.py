@@ -226,3 +226,34 @@ def test_quote_excerpt_drops_letter_furniture_and_leftover_contact_data():
     assert "件名" not in q and "よろしく" not in q
     assert _clip("内容:上司を変更してもらうことはできるのでしょうか。") == "上司を変更してもらうことはできるのでしょうか。"
     assert len(_clip("長い" * 500)) == 160
+
+
+def _tone_frame():
+    """14 complaints about pay, each in its own words, and 10 near-identical thanks (closest to the centroid)."""
+    texts = ["残業代が少なすぎると感じていて、正直かなり不満です。", "賞与が去年より減ったと感じていて、正直かなり不満です。", "昇給が三年止まっていると感じていて、正直かなり不満です。", "手当の計算が間違っていると感じていて、正直かなり不満です。",
+             "同業他社より時給が低いと感じていて、正直かなり不満です。", "交通費が出ない月があったと感じていて、正直かなり不満です。", "深夜手当がつかないのはおかしいと感じていて、正直かなり不満です。",
+             "明細の控除額が多すぎて生活が苦しいと感じていて、正直かなり不満です。", "ボーナス査定の基準が不公平だと感じていて、正直かなり不満です。", "基本給が新卒と変わらないと感じていて、正直かなり不満です。",
+             "住宅手当が廃止されて困ると感じていて、正直かなり不満です。", "給料日が遅れて家賃が払えないと感じていて、正直かなり不満です。", "資格手当の申請が通らないと感じていて、正直かなり不満です。",
+             "給与テーブルが古いままで不満と感じていて、正直かなり不満です。"]
+    texts += [f"給与明細の見方を丁寧に教えていただき本当に助かりました、ありがとうございました{i}。" for i in range(10)]
+    n = len(texts)
+    return pd.DataFrame({"person_id": [f"p{i}" for i in range(n)], "topics": [["pay"]] * n, "primary": "pay",
+                         "sentiment": [-1.5] * 14 + [1.8] * 10, "intent": ["complaint"] * 14 + ["praise"] * 10,
+                         "risks": [[] for _ in range(n)], "text_masked": texts, "id": [f"Q{i:03d}" for i in range(n)]})
+
+
+def test_the_typical_quote_has_the_topics_commonest_tone():
+    df = _tone_frame()
+    assert (quotes(df, "pay", n=3, segments=[])["sentiment"] < 0).all()
+    r = rank_issues(df, time=None, segments=[], outcome=None)
+    assert "ありがとう" not in r.set_index("topic").loc["pay", "quote_typical"]
+
+
+def test_xlsx_quotes_sheet_never_repeats_a_typical_quote_as_severe_and_names_ids(tmp_path):
+    from mvvtext.report import write_xlsx_report
+
+    df = _tone_frame()
+    path = write_xlsx_report(rank_issues(df, time=None, segments=[], outcome=None), df, tmp_path / "r.xlsx")
+    sheet = pd.read_excel(path, sheet_name="quotes")
+    assert sheet["row"].is_unique and len(sheet) == 6
+    assert set(sheet["id"]) <= set(df["id"]) and (sheet["id"] == df.loc[sheet["row"], "id"].to_numpy()).all()

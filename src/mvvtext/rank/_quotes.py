@@ -95,6 +95,22 @@ def _typical_order(texts: list[str]) -> np.ndarray:
     return np.argsort(-np.asarray(sims).ravel(), kind="stable")
 
 
+def _dominant_tone(rows: np.ndarray, sentiment: np.ndarray, cut: float = 0.5) -> np.ndarray:
+    """The rows of the topic's commonest tone (negative <= -cut, positive >= cut, else neutral).
+
+    A typical quote of a topic that is mostly complaints should be a complaint, not
+    the praise that happens to share its words. All rows when no sentiment is known.
+    """
+    s = sentiment[rows]
+    known = np.isfinite(s)
+    if not known.any():
+        return rows
+    tone = np.where(s <= -cut, 0, np.where(s >= cut, 2, 1))
+    counts = np.bincount(tone[known], minlength=3)
+    pick = rows[known & (tone == int(np.argmax(counts)))]
+    return pick
+
+
 @dataclass
 class QuoteSource:
     """Per-row arrays the quote picker needs, extracted from the frame once."""
@@ -140,6 +156,7 @@ def topic_quotes(src: QuoteSource, p: Prepared, topic_id: int, eligible: np.ndar
         if len(best) > 1:  # among equally severe texts prefer the most typical
             best = best[_typical_order([str(texts_all[r]) for r in best])]
         return [int(r) for r in np.concatenate([best, rest])[:n]]
+    rows = _dominant_tone(rows, p.sentiment)
     if len(rows) > _MAX_CANDIDATES:
         rows = np.random.default_rng(seed).choice(rows, _MAX_CANDIDATES, replace=False)
         rows.sort()
@@ -169,7 +186,8 @@ def quotes(
     n : int
         Number of quotes.
     kind : {"typical", "severe"}
-        ``typical`` = closest to the topic's TF-IDF centroid (character 2–3-grams);
+        ``typical`` = closest to the topic's TF-IDF centroid (character bigrams) among
+        the texts of its commonest tone (negative / neutral / positive);
         ``severe`` = most risk flags, then lowest sentiment.
     topic_field, person, segments, min_people_quotes
         As in :func:`rank_issues`. Segment columns missing from the frame are ignored.

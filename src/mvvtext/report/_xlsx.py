@@ -86,13 +86,18 @@ def write_xlsx_report(
         rows = []
         if "text_masked" in analyzed.columns:
             segs = [s for s in segments if s in analyzed.columns]
+            ids = analyzed["id"] if "id" in analyzed.columns else None
             for topic in ranking["topic"]:
+                shown: set = set()                    # a text quoted as typical is not repeated as severe
                 for kind in ("typical", "severe"):
-                    q = quotes(analyzed, topic, quotes_per_topic, kind=kind, topic_field=topic_field,
+                    q = quotes(analyzed, topic, quotes_per_topic + len(shown), kind=kind, topic_field=topic_field,
                                person=person, segments=segs, min_people_quotes=kq)
-                    rows += [{"topic": topic, "kind": kind, "row": idx, "quote": x.quote,
-                              "sentiment": x.sentiment, "risks": "|".join(x.risks)} for idx, x in q.iterrows()]
-        pd.DataFrame(rows, columns=["topic", "kind", "row", "quote", "sentiment", "risks"]).to_excel(
+                    q = q[~q.index.isin(shown)].head(quotes_per_topic)
+                    shown.update(q.index)
+                    rows += [{"topic": topic, "kind": kind, "id": ids.loc[idx] if ids is not None else idx,
+                              "row": idx, "quote": x.quote, "sentiment": x.sentiment, "risks": "|".join(x.risks)}
+                             for idx, x in q.iterrows()]
+        pd.DataFrame(rows, columns=["topic", "kind", "id", "row", "quote", "sentiment", "risks"]).to_excel(
             xw, sheet_name="quotes", index=False)
         notes = pd.DataFrame({"note": [f"cells describing fewer than {k} people are suppressed (empty), with "
                                        f"complementary suppression; quotes need {kq} people",
