@@ -36,8 +36,9 @@ NOTES: dict[str, tuple[str, str]] = {
                            "比較する期間にテキストがないため、推移は計算していません"),
     "no_outcome": ("no outcome column: outcome link not computed",
                    "成果指標（早期離職など）の列がないため、成果との関連は計算していません"),
-    "rows_without_outcome": ("{n} row(s) with a missing '{column}' excluded from the outcome link",
-                             "「{column}」が空の{n}行は、成果との関連の計算から除いています"),
+    "rows_without_outcome": ("{people} person(s) have no '{column}' and are excluded from the outcome link "
+                             "({n} row(s) with a missing '{column}')",
+                             "「{column}」が空の{people}人（{n}行）は、成果との関連の計算から除いています"),
     "topics_left_out": ("not ranked: {topics} ({n} text(s) about none of the listed topics); "
                         "exclude_topics=() ranks them too",
                         "「その他」など（{topics}、{n}件）は、どの課題トピックにも当たらないためランキングに含めていません"),

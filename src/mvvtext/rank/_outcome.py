@@ -5,23 +5,72 @@ import numpy as np
 import pandas as pd
 
 from mvvtext.exceptions import InputError
+from mvvtext.io._rows import _plain, _row_label, _where
 from mvvtext.rank._notes import Note
 from mvvtext.rank._prepare import Prepared
 from mvvtext.rank._util import unique_int
 
-_WORDS = {"1": 1.0, "1.0": 1.0, "true": 1.0, "yes": 1.0, "0": 0.0, "0.0": 0.0, "false": 0.0, "no": 0.0}
+YES_NO: tuple[tuple[str, str], ...] = (
+    ("1", "0"), ("true", "false"), ("yes", "no"), ("はい", "いいえ"), ("あり", "なし"), ("有", "無"),
+    ("該当", "非該当"), ("退職", "在籍"))
+"""The (1, 0) spellings an outcome cell may hold, compared after NFKC, trimming and lower-casing.
+
+So full-width ``１``/``ＹＥＳ`` and upper case read too. 退職/在籍 is an attrition
+outcome: 1 = left, 0 = stayed.
+"""
+
+# also read: the float text of a number column saved as text, and forms that NFKC
+# does not fold into those above (half-width ﾊｲ becomes katakana ハイ, not はい)
+_MORE = (("1.0", "0.0"), ("ハイ", "イイエ"), ("アリ", "ナシ"), ("有り", "無し"))
+_WORDS = {w: v for yes, no in YES_NO + _MORE for w, v in ((yes, 1.0), (no, 0.0))}
+_SHOWN = 5  # offending rows / people named in a message
 
 
-def person_outcome(df: pd.DataFrame, column: str, p: Prepared, notes: list[str]) -> np.ndarray:
+def _spellings() -> str:
+    return ", ".join(f"{yes}/{no}" for yes, no in YES_NO[1:])
+
+
+def _person_part(df: pd.DataFrame, person: str | None, pos: int) -> str:
+    """``"社員番号 'E001', "`` for the row at ``pos`` (``""`` when the person column is not known)."""
+    if person is None or person not in df.columns:
+        return ""
+    value = _plain(df[person].iloc[pos])
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value) \
+            or str(value).strip() == "":
+        return f"no {person}, "
+    return f"{person} {str(value).strip()!r}, "
+
+
+def _person_case(df: pd.DataFrame, person: str | None, pos: int) -> dict:
+    return {"person": _plain(df[person].iloc[pos])} if person is not None and person in df.columns else {}
+
+
+def _more(n: int, what: str) -> str:
+    return f" … and {n - _SHOWN} more {what}" if n > _SHOWN else ""
+
+
+def person_outcome(df: pd.DataFrame, column: str, p: Prepared, notes: list[str],
+                   person: str | None = None) -> np.ndarray:
     """Outcome per person id (0.0, 1.0 or NaN) after validation.
+
+    A cell may hold 1 or 0 (numbers, ``True``/``False``, or text in any width:
+    ``１``), or one of the spellings of :data:`YES_NO`: true/false, yes/no,
+    はい/いいえ, あり/なし (アリ/ナシ), 有/無 (有り/無し), 該当/非該当, and for an
+    attrition outcome 退職/在籍 (1 = left, 0 = stayed). An empty cell is no
+    answer: its rows are left out, and a note counts the people (and rows)
+    without an outcome. ``person`` is the person id column ``p`` was built
+    from; messages name each offending row by its value.
 
     Raises
     ------
     InputError
-        When a value is not 0/1 (naming the column and rows), or when one person
-        has both 0 and 1.
+        When a value is none of these (naming the column, the file when known,
+        and a few offending values with their person and row), or when one
+        person has both 0 and 1 (naming a few of those people).
     """
     raw = df[column]
+    path = df.attrs.get("mvvtext_source")
+    path = str(path) if path else None
     missing = raw.isna().to_numpy()
     if pd.api.types.is_bool_dtype(raw.dtype) or pd.api.types.is_numeric_dtype(raw.dtype):
         num = pd.to_numeric(raw, errors="coerce").astype(float)
@@ -37,26 +86,50 @@ def person_outcome(df: pd.DataFrame, column: str, p: Prepared, notes: list[str])
     if len(bad_pos):
         obj = raw.to_numpy(dtype=object)
         rows = df.index[bad_pos].tolist()
-        shown = ", ".join(f"{r!r}: {obj[i]!r}" for r, i in list(zip(rows, bad_pos))[:10])
+        shown = "; ".join(f"{_plain(obj[i])!r} at {_person_part(df, person, i)}{_row_label(df, i, path)}"
+                          for i in bad_pos[:_SHOWN])
+        people = len(np.unique(p.person[bad_pos]))
+        of_people = f" of {people} person(s)" if person is not None or people != len(bad_pos) else ""
         raise InputError(
-            f"The outcome column '{column}' must hold 0/1 values (or be empty); "
-            f"{len(bad_pos)} row(s) hold something else — {shown}.",
-            column=column, rows=rows,
-            failure_cases=[{"index": r, "value": obj[i]} for r, i in zip(rows, bad_pos)])
-    if missing.any():
-        notes.append(Note("rows_without_outcome", n=int(missing.sum()), column=column))
+            f"{_where(path)}the outcome column '{column}' must hold 1 (yes) or 0 (no) for each person, "
+            f"or be empty where unknown; {len(bad_pos)} row(s){of_people} hold something else: "
+            f"{shown}{_more(len(bad_pos), 'row(s)')}. Write 1 for yes and 0 for no, or one of: "
+            f"{_spellings()} (退職 = 1, 在籍 = 0; any width, any case); leave the cell empty "
+            "where the outcome is not known.",
+            path=path, column=column, rows=rows,
+            failure_cases=[{"index": df.index[i], "row": int(i) + 1, "value": obj[i],
+                            **_person_case(df, person, i)}
+                           for i in bad_pos])
     ok = ~missing
     mx = np.full(p.n_people, -1.0)
     mn = np.full(p.n_people, 2.0)
     np.maximum.at(mx, p.person[ok], vals[ok])
     np.minimum.at(mn, p.person[ok], vals[ok])
+    if missing.any():
+        notes.append(Note("rows_without_outcome", n=int(missing.sum()), people=int((mx < 0).sum()),
+                          column=column))
     conflict = (mx >= 0) & (mx != mn)
     if conflict.any():
+        obj = raw.to_numpy(dtype=object)
         pos = np.flatnonzero(ok & conflict[p.person])
         rows = df.index[pos].tolist()
+        n_conf = int(conflict.sum())
+        named = []
+        for pid in np.flatnonzero(conflict)[:_SHOWN]:
+            mine = pos[p.person[pos] == pid]
+            first = {v: mine[vals[mine] == v][0] for v in (0.0, 1.0)}  # one row of each value
+            where = ", ".join(f"{int(vals[i])} at {_row_label(df, i, path)}" for i in sorted(first.values()))
+            who = _person_part(df, person, int(mine[0]))[:-2] or "a person"
+            named.append(f"{who} ({where})")
         raise InputError(
-            f"The outcome column '{column}' must be constant per person, but {int(conflict.sum())} "
-            f"person(s) have both 0 and 1 (rows {rows[:10]}).", column=column, rows=rows)
+            f"{_where(path)}the outcome column '{column}' must be constant per person, but {n_conf} "
+            f"person(s) have both 0 and 1: {'; '.join(named)}{_more(n_conf, 'person(s)')}. "
+            "The outcome belongs to the person, not the text: give each person the same value "
+            "on every row (leave a cell empty where it is not known).",
+            path=path, column=column, rows=rows,
+            failure_cases=[{"index": df.index[i], "row": int(i) + 1, "value": obj[i],
+                            **_person_case(df, person, i)}
+                           for i in pos])
     return np.where(mx >= 0, mx, np.nan)
 
 

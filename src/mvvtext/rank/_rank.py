@@ -213,10 +213,12 @@ def rank_issues(
         by ``analyze``), else those of ``site``, ``department``, ``tenure_band``,
         ``branch``, ``division`` present in the frame.
     outcome : str or None
-        0/1 outcome per person (e.g. ``left_early``). The default is skipped when
-        absent; a named column that is absent, or holding values other than 0/1,
-        raises :class:`~mvvtext.exceptions.InputError`. Missing values are excluded
-        and counted in ``attrs["notes"]``.
+        0/1 outcome per person (e.g. ``left_early``): 1/0, true/false, yes/no,
+        はい/いいえ, あり/なし, 有/無, 該当/非該当 or 退職/在籍, in any width or case
+        (:data:`mvvtext.rank._outcome.YES_NO`). The default is skipped when absent; a
+        named column that is absent, or holding other values, raises
+        :class:`~mvvtext.exceptions.InputError` naming the person and row. Missing
+        values are excluded and the people without one counted in ``attrs["notes"]``.
     period : str
         Pandas period alias for the trend (``"W"`` weeks, ``"M"`` months).
     weights : dict, optional
@@ -321,9 +323,13 @@ def rank_issues(
              comp.breadth(p, min_people_figures)]
     if outcome is not None:
         if outcome in analyzed.columns:
-            parts.append(outcome_link(p, person_outcome(analyzed, outcome, p, notes), min_people_figures))
+            parts.append(outcome_link(p, person_outcome(analyzed, outcome, p, notes, person=person),
+                                      min_people_figures))
         elif outcome != "left_early":
-            raise InputError(f"The outcome column '{outcome}' is not in the analysed frame.", column=outcome)
+            raise InputError(f"The outcome column '{outcome}' is not in the analysed frame "
+                             f"(columns: {', '.join(map(str, analyzed.columns))}). Name the 0/1 outcome column "
+                             "(join it to the texts by person id first), or pass outcome=None to rank without it.",
+                             column=outcome)
         else:
             notes.append(Note("no_outcome"))
     if satisfaction_items:
