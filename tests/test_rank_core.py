@@ -345,3 +345,31 @@ def test_a_named_time_column_that_is_absent_is_an_error(small):
     with pytest.raises(InputError) as err:
         rank_issues(small, time="回答日時", person=None, segments=[], outcome=None)
     assert err.value.column == "回答日時" and "time=None" in str(err.value) and "columns:" in str(err.value)
+
+
+def _waves(surge: bool = True):
+    """Three survey waves, a quarter apart (day 0, 91, 182); workload triples in the last one."""
+    rows = []
+    for w, day in enumerate((0, 91, 182)):
+        for i in range(80):
+            rows.append((f"p{w}_{i}", [["pay", "evaluation", "benefits"][i % 3]], -1.0, "complaint", [], day, "X"))
+        for i in range(30 if surge and w == 2 else 8):
+            rows.append((f"q{w}_{i}", ["workload"], -1.0, "complaint", [], day, "X"))
+    return frame(rows)
+
+
+def test_survey_waves_compare_the_last_wave_with_the_earlier_ones():
+    r = rank_issues(_waves(), outcome=None)                   # weekly periods, most of them empty
+    keys = {getattr(n, "key", None): n for n in r.attrs["notes"]}
+    assert "empty_periods_skipped" in keys and "empty_trend_window" not in keys
+    assert keys["short_trend"].params == {"periods": 3, "recent": 1, "base": 2}
+    w = r.set_index("topic").loc["workload"]
+    assert w["emerging"] and w["latest_count"] == 30 and w["baseline_mean"] == pytest.approx(8.0)
+    assert not rank_issues(_waves(False), outcome=None, period="Q")["emerging"].any()
+
+
+@pytest.mark.parametrize("t, want", [(12, (4, 8)), (20, (4, 8)), (3, (1, 2)), (2, (1, 1)), (6, (2, 4)), (9, (3, 6))])
+def test_short_data_shares_the_windows_in_the_asked_proportion(t, want):
+    from mvvtext.rank._trend import _windows
+
+    assert _windows(t, 4, 8) == want

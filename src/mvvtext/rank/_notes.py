@@ -32,6 +32,8 @@ NOTES: dict[str, tuple[str, str]] = {
     "short_trend": ("only {periods} periods of data: trend compares the last {recent} period(s) "
                     "with the {base} before them",
                     "データが{periods}期間分のため、直近{recent}期間をその前の{base}期間と比べています"),
+    "empty_periods_skipped": ("{n} period(s) without any text skipped in the trend (e.g. between survey waves)",
+                              "テキストが1件もない{n}期間（アンケートの実施回の間など）は推移の計算から除いています"),
     "empty_trend_window": ("a trend window holds no texts: trend not computed",
                            "比較する期間にテキストがないため、推移は計算していません"),
     "no_outcome": ("no outcome column: outcome link not computed",

@@ -26,6 +26,20 @@ def period_counts(p: Prepared) -> tuple[np.ndarray, np.ndarray]:
     return mat, totals
 
 
+def _windows(t: int, recent_periods: int, baseline_periods: int) -> tuple[int, int]:
+    """(recent, baseline) periods for ``t`` periods of data.
+
+    With enough data, as asked. With fewer than ``recent_periods + baseline_periods``
+    periods the two windows share them in the asked proportion, the recent one at
+    least 1 (three survey waves with the default 4 + 8: the last wave against the
+    two before it).
+    """
+    if t >= recent_periods + baseline_periods:
+        return recent_periods, baseline_periods
+    recent = min(max(1, round(t * recent_periods / (recent_periods + baseline_periods))), t - 1)
+    return recent, t - recent
+
+
 def trend(
     p: Prepared,
     *,
@@ -39,18 +53,22 @@ def trend(
     """latest_count, latest_mean, baseline_mean, rate_ratio, trend_z, trend_p, emerging."""
     from scipy import stats
 
-    k, t = len(p.topics), len(p.periods)
+    k = len(p.topics)
     cols = ["latest_count", "latest_mean", "baseline_mean", "rate_ratio", "trend_z", "trend_p", "emerging"]
-    if p.period is None or t == 0:
+    if p.period is None or len(p.periods) == 0:
         return pd.DataFrame({c: np.nan for c in cols}, index=p.topics).assign(emerging=False)
+    mat, totals = period_counts(p)
+    filled = totals > 0      # survey waves: the periods between waves hold no text at all
+    if not filled.all():
+        notes.append(Note("empty_periods_skipped", n=int((~filled).sum())))
+        mat, totals = mat[:, filled], totals[filled]
+    t = len(totals)
     if t < 2:
         notes.append(Note("one_period"))
         return pd.DataFrame({c: np.nan for c in cols}, index=p.topics).assign(emerging=False)
-    recent = min(recent_periods, t - 1)
-    base = min(baseline_periods, t - recent)
+    recent, base = _windows(t, recent_periods, baseline_periods)
     if recent != recent_periods or base != baseline_periods:
         notes.append(Note("short_trend", periods=t, recent=recent, base=base))
-    mat, totals = period_counts(p)
     x1 = mat[:, t - recent:].sum(axis=1).astype(float)
     x0 = mat[:, t - recent - base:t - recent].sum(axis=1).astype(float)
     n1 = float(totals[t - recent:].sum())
