@@ -191,3 +191,20 @@ def test_trend_chart_lines_hold_nan_gaps_and_true_values(monkeypatch):
     hidden = sup.loc["pay"].to_numpy()
     assert np.isnan(y[hidden]).all()
     np.testing.assert_array_equal(y[~hidden], true.loc["pay"].to_numpy(dtype=float)[~hidden])
+
+
+def test_heatmap_prints_counts_as_counts_even_when_they_are_all_zero_or_one(monkeypatch):
+    from matplotlib.axes import Axes
+
+    shown = []
+    real = Axes.text
+    monkeypatch.setattr(Axes, "text", lambda self, x, y, s, *a, **k: (shown.append(s), real(self, x, y, s, *a, **k))[1])
+    people = pd.DataFrame({"大阪": [0.0, 0.0], "東京": [np.nan, 0.0], "total": [np.nan, 0.0]}, index=["health", "legal"])
+    people.attrs = {"measure": "people", "suppressed": people.isna()}
+    _charts.heatmap(people, "リスク × 拠点（人数）")
+    assert shown and "秘匿" in shown and not any("%" in s for s in shown)
+    shown.clear()
+    share = people.fillna(0.25)
+    share.attrs = {"measure": "people_share", "suppressed": people.isna() & False}
+    _charts.heatmap(share, "割合")
+    assert "25%" in shown and "0%" in shown

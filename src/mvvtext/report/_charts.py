@@ -243,12 +243,18 @@ def cs_matrix(ranking: pd.DataFrame) -> str | None:
 
 
 def heatmap(table: pd.DataFrame, title: str) -> str:
-    """Topic × segment heat map; suppressed cells shown hatched grey."""
+    """Topic × segment heat map; suppressed cells shown hatched grey.
+
+    Cells print as percentages when the breakdown's measure is a share
+    (``table.attrs["measure"]``), else as counts.
+    """
     plt = _plt()
     data = table.drop(columns=["total"], errors="ignore")
     sup = table.attrs.get("suppressed")
     sup = sup.drop(columns=["total"], errors="ignore").to_numpy() if sup is not None else np.zeros(data.shape, bool)
     vals = data.to_numpy(dtype=float)
+    measure = table.attrs.get("measure")
+    as_share = measure in ("people_share", "negative_share") if measure else bool(np.nanmax(vals, initial=0) <= 1)
     fig, ax = plt.subplots(figsize=(1.1 * data.shape[1] + 3, 0.38 * data.shape[0] + 1.5))
     ax.imshow(np.ma.masked_invalid(vals), cmap="Blues", aspect="auto")
     for i in range(vals.shape[0]):
@@ -259,7 +265,7 @@ def heatmap(table: pd.DataFrame, title: str) -> str:
                 ax.text(j, i, "秘匿", ha="center", va="center", fontsize=7, color="#495057")
             elif np.isfinite(vals[i, j]):
                 v = vals[i, j]
-                txt = f"{v:.0%}" if np.nanmax(vals) <= 1 else f"{v:.0f}"
+                txt = f"{v:.0%}" if as_share else (f"{v:.2f}" if measure == "mean_sentiment" else f"{v:.0f}")
                 ax.text(j, i, txt, ha="center", va="center", fontsize=7,
                         color="white" if v > 0.6 * np.nanmax(vals) else "black")
     ax.set_xticks(np.arange(data.shape[1]))
