@@ -48,7 +48,7 @@ def default_model(profile=None, embedder="auto", *, verbose: bool = False) -> Vo
     The cache key covers the mvvtext version, the profile hash, the shipped
     training files, the classify/text/embed source files and the embedding
     backend, so any change refits. ``verbose``: say on stderr when it has to
-    fit (the first run for a profile, 1-2 minutes on 2 cores). The returned
+    fit (the first run for a profile, 3-4 minutes on 2 cores). The returned
     model's ``cache_key_`` is that key: it names one fit of the default model.
     """
     from mvvtext._version import __version__
@@ -75,7 +75,7 @@ def default_model(profile=None, embedder="auto", *, verbose: bool = False) -> Vo
             shutil.rmtree(folder, ignore_errors=True)
     logger.info("fitting the default model on the profile examples and shipped training texts")
     if verbose:
-        print(f"mvvtext: fitting the default model for this profile (once; 1-2 minutes on 2 cores), "
+        print(f"mvvtext: fitting the default model for this profile (once; 3-4 minutes on 2 cores), "
               f"cached in {folder}", file=sys.stderr, flush=True)
     vc = VoiceClassifier(profile=prof, embedder=backend).fit()
     try:
