@@ -296,6 +296,7 @@ def test_explanation_is_japanese_by_default():
     ja = rank_issues(_outcome_frame()).set_index("topic")
     en = rank_issues(_outcome_frame(), language="en").set_index("topic")
     assert "left_earlyが4.0倍起きやすい" in ja.loc["pay", "explanation"]
+    assert "left_earlyが起きにくい（4.0分の1）" in ja.loc["benefits", "explanation"]
     pay = ja.loc["pay"]
     assert pay["explanation"].startswith(f"{int(pay['texts'])}件（{int(pay['people'])}人・全体の{pay['share']:.0%}）")
     assert en.loc["pay", "explanation"].startswith(f"texts {int(pay['texts'])} ({int(pay['people'])} people, ")

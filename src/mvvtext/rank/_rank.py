@@ -34,7 +34,7 @@ _WORDING: dict[str, dict] = {
         "sep": "、", "texts": "{n}件（{people}人・全体の{share:.0%}）", "negative": "ネガティブ{v:.0%}",
         "complaints": "苦情{v:.0%}", "risk": "リスク該当{n}件", "surging": "急増 ×{ratio:.1f}（z={z:.1f}）",
         "raised": "{min}人以上が挙げた{unit} {k}/{total}", "more": "{outcome}が{ratio:.1f}倍起きやすい",
-        "less": "{outcome}が{ratio:.1f}分の1", "suppressed": "（小集団のため{what}を秘匿）",
+        "less": "{outcome}が起きにくい（{ratio:.1f}分の1）", "suppressed": "（小集団のため{what}を秘匿）",
         "segments": {"site": "拠点", "department": "部署", "tenure_band": "勤続年数帯", "branch": "支店",
                      "division": "事業部"},
         "segment_other": "{col}", "what": {"figures+quotes": "数値と引用", "quotes": "引用"},

@@ -15,6 +15,10 @@ _EMERGING = "#d9480f"
 _RISK = "#862e9c"
 _BASE = "#1c7ed6"
 
+#: Japanese names of the priority components (legend of the priority chart, weights in the HTML).
+COMPONENT_JA = {"volume": "件数", "negativity": "ネガティブさ", "intent": "苦情・要望の多さ", "risk": "リスク",
+                "trend": "急増", "breadth": "広がり", "outcome": "成果指標との関連", "improvement": "改善度"}
+
 
 def _plt():
     """pyplot on the Agg backend with a Japanese font, imported on first use."""
@@ -74,7 +78,7 @@ def priority_bars(ranking: pd.DataFrame, top: int = 15) -> str:
         if col not in r:
             continue
         seg = np.where(hidden, 0.0, 100 * r[col].fillna(0).to_numpy() * w)
-        ax.barh(np.arange(len(r)), seg, left=left, color=colors[i % 10], label=name, height=0.7)
+        ax.barh(np.arange(len(r)), seg, left=left, color=colors[i % 10], label=COMPONENT_JA.get(name, name), height=0.7)
         left += seg
     if hidden.any():  # small groups: the score only, its components are hidden
         ys = np.flatnonzero(hidden)

@@ -14,8 +14,7 @@ from mvvtext.rank._notes import note_text
 from mvvtext.report import _charts
 
 _SEG_JA = {"site": "拠点", "department": "部署", "tenure_band": "勤続年数"}
-_WEIGHT_JA = {"volume": "件数", "negativity": "ネガティブさ", "intent": "苦情・要望の多さ", "risk": "リスク",
-              "trend": "急増", "breadth": "広がり", "outcome": "成果指標との関連", "improvement": "改善度"}
+_WEIGHT_JA = _charts.COMPONENT_JA
 
 
 def _fmt(v, spec: str, empty: str = "–") -> str:
