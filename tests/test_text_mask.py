@@ -7,7 +7,9 @@ from mvvtext.text import PLACEHOLDERS, find_personal_data, mask_personal_data
 
 def test_placeholders_are_exact():
     assert PLACEHOLDERS == {"name": "〈氏名〉", "phone": "〈電話〉", "email": "〈メール〉",
-                            "employee_id": "〈社員番号〉", "url": "〈URL〉", "address": "〈住所〉"}
+                            "employee_id": "〈社員番号〉", "url": "〈URL〉", "address": "〈住所〉",
+                            "bank_account": "〈口座番号〉", "my_number": "〈個人番号〉", "account_id": "〈ID〉",
+                            "birth_date": "〈生年月日〉"}
 
 
 @pytest.mark.parametrize(

@@ -1,10 +1,14 @@
 """Personal-data detection and masking for Japanese employee text.
 
 Masks, in this order of precedence (an earlier kind wins an overlap): URLs,
-e-mail addresses, employee numbers, phone numbers, postal addresses and person
-names. Addresses need street-level detail (「東京都品川区西五反田1-2-3」「〒141-0031」);
-place names alone (「大阪拠点」「東京都の案件」) are kept. Names are
-found from honorifics and job titles (「山田課長」「佐藤さん」), with an exclusion
+e-mail addresses, employee numbers, bank account numbers, My Numbers (個人番号),
+LINE IDs and @handles, birth dates, phone numbers, postal addresses and person
+names. Account numbers, My Numbers, IDs and birth dates are found after a keyword
+(「普通 1234567」「マイナンバーは…」「LINE ID:」「生年月日」, or a date before 「生まれ」);
+the keyword is kept and only the value is replaced. Bare digit runs, amounts, counts and
+ordinary dates (「4月1日に入社」) are kept. Addresses need street-level detail
+(「東京都品川区西五反田1-2-3」「〒141-0031」); place names alone (「大阪拠点」「東京都の案件」)
+are kept. Names are found from honorifics and job titles (「山田課長」「佐藤さん」), with an exclusion
 list for the many role nouns that take the same suffixes (「お客さん」「派遣先さん」
 「皆さん」「営業さん」), from SudachiPy's dictionary of person names (names with no
 honorific: 「受付：人事部 小川」, signatures), and optionally from GiNZA ``Person``
@@ -44,6 +48,10 @@ PLACEHOLDERS: dict[str, str] = {
     "employee_id": "〈社員番号〉",
     "url": "〈URL〉",
     "address": "〈住所〉",
+    "bank_account": "〈口座番号〉",
+    "my_number": "〈個人番号〉",
+    "account_id": "〈ID〉",
+    "birth_date": "〈生年月日〉",
 }
 
 DEFAULT_EMPLOYEE_ID_PATTERN = (
@@ -70,6 +78,55 @@ _PHONE = re.compile(
     r"(?![0-9０-９])"
 )
 _DIGIT = re.compile(r"[0-9０-９]")
+
+# Values after a keyword: 「普通 1234567」「口座番号は1234567」「マイナンバー:1234 5678 9012」
+# 「LINE ID: taro_88」「生年月日 1990年4月1日」. Only the value (group ``v*``) is masked, the
+# keyword stays. Without a keyword no digit run is masked (「受付番号12345678」「1234567円」).
+_KEY_SEP = r"\s?(?:は|が|:|：|=|#|＃)?\s?"
+# a number that is an amount, a count, a time or a date is no account number (「普通 1000000円」)
+_NOT_UNIT = (
+    r"(?![0-9０-９,，]|\s?(?:円|万|千|億|件|時|分|秒|日|月|年|名|人|回|個|歳|号|室|階|週|本|枚|点|位|倍|割"
+    r"|ヶ|か月|カ月|%|％|kg|km|cm|mm))"
+)
+_BANK_ACCOUNT = re.compile(
+    # 「口座番号: 1234567」「口座No.123-1234567」: an explicit account number, 4-10 digits
+    rf"口座(?:番号|No\.?|NO\.?|no\.?){_KEY_SEP}(?P<va>\d{{3,4}}-\d{{6,8}}|\d{{4,10}}){_NOT_UNIT}"
+    # 「普通 7654321」「普通預金 1234567」「当座 0012345」「口座 1234567」: 6-8 digits
+    rf"|(?:(?:普通|当座|貯蓄)(?:預金)?(?:口座)?(?:番号)?|総合口座(?:番号)?|口座){_KEY_SEP}(?P<vb>\d{{6,8}}){_NOT_UNIT}"
+    # branch codes: 「支店番号123」「店番 123」
+    rf"|(?:支店番号|支店コード|支店No\.?|店番号|店番){_KEY_SEP}(?P<vc>\d{{3}})(?![0-9０-９])"
+    # ゆうちょ: 「記号12345 番号12345678」, 「ゆうちょの記号12345」, 「ゆうちょ 12345-12345678」; 記号 with
+    # neither 番号 nor ゆうちょ (「記号12345」) may be a part code and is kept
+    rf"|ゆうちょ(?:銀行)?の?(?:口座)?の?\s?記号{_KEY_SEP}(?P<vd>1\d{{4}}(?:-\d)?)(?![0-9０-９])"
+    rf"(?:[\s、,]*番号{_KEY_SEP}(?P<ve>\d{{6,8}})(?![0-9０-９]))?"
+    rf"|記号{_KEY_SEP}(?P<vg>1\d{{4}}(?:-\d)?)[\s、,]*番号{_KEY_SEP}(?P<vh>\d{{6,8}})(?![0-9０-９])"
+    rf"|ゆうちょ(?:銀行)?(?:の)?(?:口座)?(?:番号)?{_KEY_SEP}(?P<vf>1\d{{4}}(?:-\d)?[-\s]\d{{6,8}})(?![0-9０-９])"
+)
+_MY_NUMBER = re.compile(
+    rf"(?:マイナンバー|個人番号)(?:カード)?(?:の)?(?:番号)?(?:\s?[(（]個人番号[)）])?{_KEY_SEP}"
+    r"(?P<v>\d{4}[\s\-]?\d{4}[\s\-]?\d{4})(?![0-9０-９])"
+)
+# LINE IDs (4-20 letters, digits, . - _; 3-30 taken) after LINE/ライン; after 「ID」「アカウント」 alone
+# only an @handle is taken (「IDは12345」 is kept)
+_ACCOUNT_ID = re.compile(
+    rf"(?<![A-Za-z])(?:LINE|Line|line|ライン|らいん)\s?の?\s?(?:ID|Id|id|アカウント)名?{_KEY_SEP}"
+    r"(?P<vl>[@＠]?[A-Za-z0-9][A-Za-z0-9._\-]{2,29})(?![A-Za-z0-9_\-@])"
+    rf"|(?:(?<![A-Za-z])(?:ID|Id|id)|アカウント)名?{_KEY_SEP}(?P<va>[@＠][A-Za-z0-9_][A-Za-z0-9._\-]{{1,29}})"
+    r"(?![A-Za-z0-9_\-@])"
+)
+_BIRTH_DAY = (  # a date with a day, or a year and a month; a year alone (「1990年生まれ」) is kept
+    r"(?:(?:19|20)\d{2}|(?:昭和|平成|令和|[SHRshr])\s?(?:\d{1,2}|元))\s?年\s?\d{1,2}\s?月(?:\s?\d{1,2}\s?日)?"
+    r"|\d{1,2}\s?月\s?\d{1,2}\s?日"
+    r"|(?:(?:19|20)\d{2}|[SHRshr]\d{1,2})[/.\-]\d{1,2}[/.\-]\d{1,2}"
+    r"|(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])"
+    r"|\d{1,2}/\d{1,2}"
+)
+_BIRTH_DATE = re.compile(
+    # 「生年月日: 1990/04/01」「誕生日は4月1日」「生まれは1990年4月1日」
+    rf"(?:生年月日|誕生日|出生日|生まれ(?:た日)?|[Bb]irthday|DOB)\s?[(（]?{_KEY_SEP}(?P<vk>{_BIRTH_DAY})(?![0-9０-９/])"
+    # 「1990年4月1日生まれ」「平成2年4月1日生」「4月1日生の社員」 (not 「4月1日生産分」「4月1日生活」)
+    rf"|(?<![0-9０-９])(?P<vg>{_BIRTH_DAY})(?=\s?生(?:まれ|(?=[の、。,.)）\s]|$)))"
+)
 
 # CJK Extension A, the unified block, compatibility ideographs (﨑 U+FA11 survives NFKC) and
 # Extension B and later (𠮷 U+20BB7; the supplementary planes hold only ideographs).
@@ -203,8 +260,9 @@ class PersonalDataSpan:
     Attributes
     ----------
     type : str
-        One of ``"url"``, ``"email"``, ``"employee_id"``, ``"phone"``, ``"address"``,
-        ``"name"``.
+        One of ``"url"``, ``"email"``, ``"employee_id"``, ``"bank_account"``,
+        ``"my_number"``, ``"account_id"``, ``"birth_date"``, ``"phone"``,
+        ``"address"``, ``"name"`` (the keys of :data:`PLACEHOLDERS`).
     start, end : int
         Character offsets, ``text[start:end]`` is the personal data.
     """
@@ -455,6 +513,27 @@ def find_personal_data(
     if employee_id_pattern and (has_digit or employee_id_pattern != DEFAULT_EMPLOYEE_ID_PATTERN):
         for m in _compile(employee_id_pattern).finditer(text):
             add("employee_id", m.start(), m.end())
+    # keyword-anchored values, each pass behind a cheap test: most texts hold none of the keywords;
+    # an ID need not hold a digit (「ラインID yamada-t」), the other kinds always do
+    keyed = []
+    if has_digit:
+        if ("口座" in text or "普通" in text or "当座" in text or "店番" in text or "支店" in text
+                or "記号" in text or "貯蓄" in text or "ゆうちょ" in text):
+            keyed.append(("bank_account", _BANK_ACCOUNT))
+        if "個人番号" in text or "マイナンバー" in text:
+            keyed.append(("my_number", _MY_NUMBER))
+    if "ID" in text or "id" in text or "Id" in text or "アカウント" in text:
+        keyed.append(("account_id", _ACCOUNT_ID))
+    if has_digit and ("生" in text or "irthday" in text or "DOB" in text):
+        keyed.append(("birth_date", _BIRTH_DATE))
+    for kind, pattern in keyed:
+        for m in pattern.finditer(text):
+            for group, value in m.groupdict().items():
+                if value is not None:
+                    start, end = m.span(group)
+                    while kind == "account_id" and text[end - 1] == ".":  # 「LINE IDはtaro.yamada.」
+                        end -= 1
+                    add(kind, start, end)
     for m in (_PHONE.finditer(text) if has_digit else ()):
         if _phone_ok(m.group()):
             start = m.start()
@@ -508,7 +587,10 @@ def mask_personal_data(
 
     E-mail → 〈メール〉, phone → 〈電話〉, employee number → 〈社員番号〉,
     URL → 〈URL〉, postal address → 〈住所〉, person name → 〈氏名〉 (the honorific or title is kept:
-    「山田課長」→「〈氏名〉課長」). The original values are not kept anywhere.
+    「山田課長」→「〈氏名〉課長」), bank account or branch number → 〈口座番号〉,
+    My Number → 〈個人番号〉, LINE ID or @handle → 〈ID〉, birth date → 〈生年月日〉 (the
+    keyword is kept: 「生年月日 1990年4月1日」→「生年月日 〈生年月日〉」). The original values are
+    not kept anywhere.
 
     Parameters
     ----------
