@@ -67,6 +67,9 @@ class WeeklyData:
     window: pd.DataFrame = field(default_factory=pd.DataFrame)
     #: writers of the week's voices, when the store knows them (``score --person-col``); else None
     n_people: int | None = None
+    #: rows of the week with an empty or blank text: stored, but no voice (left out of every figure)
+    n_empty: int = 0
+    empty_ids: list[str] = field(default_factory=list)
 
 
 def _issues(counts: pd.DataFrame, period: str, previous: str, base: list[str]) -> pd.DataFrame:
@@ -164,6 +167,53 @@ def _quotes(con: Any, period: str, issues: pd.DataFrame, topics: list[str], keys
     return out
 
 
+def late_risk_texts(con: Any, period: str) -> pd.DataFrame:
+    """Risk texts that count in another week but are new to the report of ``period``.
+
+    A text counted in an earlier week (backfilled: a late export, a late row) or dated more
+    than ``FUTURE_DAYS`` days after its run (a wrong year such as 2062) never shows in the
+    risk list of its own week's report, made before it arrived (or decades ahead). Each run
+    belongs to a **report week**: the latest export week of the runs up to it (an export's
+    week is that of its latest plausible date, ``runs.export_ts``), so a late or backfill-only
+    run belongs to the week the store had reached, not to the old week it fills. A text is
+    listed in the report of ``period`` when its current prediction has a risk and was made by a
+    run started after the first run of the previous report week (the latest one before
+    ``period``; every run when there is none) and before the first run of a later report week
+    (no bound for the latest week). With a weekly job (score the week's export, then report
+    it) these are the runs since the previous week's report; neighbouring windows may overlap,
+    never leave a gap. A text whose risks equal those of an earlier prediction of its id (a
+    rescore, a revision) is not listed again. Reads the temp table ``cv_all``.
+    """
+    run_cols = {d[0] for d in con.execute("SELECT * FROM runs LIMIT 0").description}
+    export_week = "strftime(r.export_ts, '%G-W%V')" if "export_ts" in run_cols else "NULL"
+    return _to_frame(con.execute(
+        f"""WITH own AS (
+               SELECT r.run_id, r.started_at, coalesce({export_week}, b.week) AS week
+               FROM runs r LEFT JOIN (
+                   SELECT run_id, strftime(max("timestamp"), '%G-W%V') AS week FROM voices
+                   WHERE "timestamp" <= scored_at + INTERVAL {FUTURE_DAYS} DAY GROUP BY run_id) b
+                 ON b.run_id = r.run_id
+               WHERE r.status = 'ok'),
+           rep AS (SELECT run_id, started_at, max(week) OVER (ORDER BY started_at, run_id
+                                                              ROWS UNBOUNDED PRECEDING) AS week FROM own),
+           win AS (SELECT (SELECT min(started_at) FROM rep
+                           WHERE week = (SELECT max(week) FROM rep WHERE week < $1)) AS lo,
+                          (SELECT min(started_at) FROM rep WHERE week > $1) AS hi)
+           SELECT c.id, v."timestamp", c.risks, c."primary", v.text_masked, c.period AS counted_in,
+                  CASE WHEN c.plausible THEN 'backfilled' ELSE 'future_date' END AS late
+           FROM cv_all c
+           JOIN voices v ON v.id = c.id AND v.content_hash = c.content_hash
+           JOIN predictions p ON p.id = c.id AND p.content_hash = c.content_hash AND p.is_current
+           JOIN runs r ON r.run_id = p.run_id
+           CROSS JOIN win
+           WHERE NOT c.empty AND len(c.risks) > 0
+             AND ((c.plausible AND c.period < $1) OR NOT c.plausible)
+             AND (win.lo IS NULL OR r.started_at > win.lo) AND (win.hi IS NULL OR r.started_at < win.hi)
+             AND NOT EXISTS (SELECT 1 FROM predictions q WHERE q.id = c.id AND q.scored_at < p.scored_at
+                             AND list_sort(q.risks) = list_sort(p.risks))
+           ORDER BY c.period, v."timestamp", c.id""", [period]))
+
+
 def latest_dated_period(con: Any) -> str | None:
     """The default report week: the latest ISO week holding a dated voice.
 
@@ -184,17 +234,21 @@ def collect(con: Any, period: str | None = None, *, baseline_weeks: int = BASELI
     columns = {d[0] for d in con.execute("SELECT * FROM current_voices LIMIT 0").description}
     # a store written before person_key, read (read-only) before its next run migrates it
     person = "person_key" if "person_key" in columns else "NULL"
-    con.execute(f"""CREATE OR REPLACE TEMP TABLE cv AS
+    # an empty or blank text (text_missing) is kept in the store but is no voice: it is left out of
+    # every figure, topic, breakdown and alert (cv), and only counted apart (n_empty, empty_ids)
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE cv_all AS
         SELECT id, content_hash, period, week_ts, topics, "primary", intent, sentiment, risks, "values",
                model_version, coalesce("timestamp" <= scored_at + INTERVAL {FUTURE_DAYS} DAY, false) AS dated,
-               coalesce({person}, 'text:' || id) AS who
+               ("timestamp" IS NULL OR "timestamp" <= scored_at + INTERVAL {FUTURE_DAYS} DAY) AS plausible,
+               coalesce({person}, 'text:' || id) AS who, run_id, coalesce(text_missing, false) AS empty
         FROM current_voices""")
-    bounds = con.execute("SELECT min(period), max(period), count(*) FROM cv").fetchall()[0]
+    con.execute("CREATE OR REPLACE TEMP TABLE cv AS SELECT * EXCLUDE (empty) FROM cv_all WHERE NOT empty")
+    bounds = con.execute("SELECT min(period), max(period), count(*) FROM cv_all").fetchall()[0]
     if not bounds[2]:
         raise StoreError("the store holds no scored voices yet; run `mvvtext score` first.")
     first = bounds[0]
     # the trends run to the latest plausible week: one date typed as 2062 does not add 36 years of empty weeks
-    last = latest_dated_period(con)
+    last = latest_dated_period(con) or bounds[1]
     period = period or last
     start = week_start(period)
     previous = period_of(start - timedelta(weeks=1))
@@ -214,8 +268,13 @@ def collect(con: Any, period: str | None = None, *, baseline_weeks: int = BASELI
         WHERE c.period IN ({marks})""", [*base, period])
     emerging = issues[issues["emerging"]].copy() if len(issues) else pd.DataFrame()
     risk_texts = _to_frame(con.execute(
-        """SELECT id, "timestamp", risks, "primary", text_masked FROM wk
+        """SELECT id, "timestamp", risks, "primary", text_masked, period AS counted_in,
+                  CAST(NULL AS VARCHAR) AS late FROM wk
            WHERE period = ? AND len(risks) > 0 ORDER BY "timestamp", id""", [period]))
+    late = late_risk_texts(con, period)
+    if len(late):
+        risk_texts = pd.concat([risk_texts, late], ignore_index=True) if len(risk_texts) else late
+    empty = con.execute("SELECT id FROM cv_all WHERE empty AND period = ? ORDER BY id", [period]).fetchall()
     trends = counts.pivot_table(index="period", columns="topic", values="n", aggfunc="sum", fill_value=0)
     trends = trends.reindex(weeks_between(first, max(last, period)), fill_value=0)
     keys = [r[0] for r in con.execute(
@@ -249,4 +308,4 @@ def collect(con: Any, period: str | None = None, *, baseline_weeks: int = BASELI
         [period]).fetchall()[0]
     return WeeklyData(period, previous, base, n_period, int(totals.get(previous, 0)), issues, emerging,
                       risk_texts, trends, totals, breakdowns, values, quotes, runs, models, window,
-                      int(n_people) if n_known else None)
+                      int(n_people) if n_known else None, len(empty), [str(r[0]) for r in empty[:5]])

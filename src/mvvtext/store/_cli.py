@@ -12,7 +12,7 @@ import argparse
 import sys
 from typing import Any, Callable
 
-from mvvtext.exceptions import EXIT_ERROR, EXIT_INPUT, EXIT_OK, MvvtextError, exit_code
+from mvvtext.exceptions import EXIT_ERROR, EXIT_INPUT, EXIT_OK, InputError, MvvtextError, exit_code
 
 
 def _segments(args: argparse.Namespace) -> list[str]:
@@ -35,7 +35,8 @@ def _run(fn: Callable[[], Any]) -> int:
 
 def cmd_score(args: argparse.Namespace) -> int:
     """``mvvtext score INPUT --store PATH [--profile P] [--model DIR] [--text-col C] [--id-col C]
-    [--time-col C] [--channel-col C] [--person-col C] [--segment-col C ...] [--log-file F] [--wait SECONDS] [--n-jobs N]``."""
+    [--time-col C] [--channel-col C] [--person-col C] [--segment-col C ...] [--log-file F] [--wait SECONDS] [--n-jobs N]
+    [--allow-empty]``. An export with no rows exits 2 unless ``--allow-empty``."""
     from mvvtext.store import score_into_store
 
     def go() -> None:
@@ -48,6 +49,9 @@ def cmd_score(args: argparse.Namespace) -> int:
             n_jobs=getattr(args, "n_jobs", None),
             dayfirst=None if getattr(args, "date_order", None) is None else args.date_order == "dmy")
         print(summary)
+        if getattr(summary, "n_input", None) == 0 and not getattr(args, "allow_empty", False):
+            raise InputError(f"{args.input}: the export has no rows (0 bytes or a header only): a failed upstream "
+                             f"export? The run is recorded; pass --allow-empty when an empty week is expected.")
 
     return _run(go)
 
@@ -58,10 +62,11 @@ def cmd_report(args: argparse.Namespace) -> int:
     from mvvtext.store import weekly_report
 
     def go() -> None:
-        fmt = getattr(args, "format", None) or ("xlsx" if str(getattr(args, "out", "")).endswith(".xlsx")
-                                                 else "html")
-        out = weekly_report(args.store, period=getattr(args, "period", None),
-                            out=getattr(args, "out", None) or f"report.{fmt}", format=fmt,
+        from mvvtext.store._weekly import check_out_suffix
+
+        out = getattr(args, "out", None) or f"report.{getattr(args, 'format', None) or 'html'}"
+        fmt = check_out_suffix(out, getattr(args, "format", None))  # a .pdf is refused, not filled with HTML
+        out = weekly_report(args.store, period=getattr(args, "period", None), out=out, format=fmt,
                             alerts_path=getattr(args, "alerts", None), wait=float(getattr(args, "wait", 0) or 0))
         alerts = getattr(args, "alerts", None)
         print(f"report written to {out}" + (f"; alerts to {alerts}" if alerts else ""))
@@ -91,7 +96,10 @@ def add_store_commands(subparsers: Any) -> None:
     p.add_argument("input", help="the export: CSV/TSV (UTF-8 or cp932), xlsx, JSONL or Parquet")
     p.add_argument("--store", required=True, help="the DuckDB store file (created on first use)")
     p.add_argument("--profile", help="company profile YAML (default: the shipped profile)")
-    p.add_argument("--model", help="trained model folder from `mvvtext train` (default: the no-label model)")
+    p.add_argument("--model", help="trained model folder from `mvvtext train`, or 'default' for the no-label "
+                   "model (default: the no-label model, refused when the store's current model is another one)")
+    p.add_argument("--allow-empty", action="store_true",
+                   help="exit 0 on an export with no rows (default: the run is recorded and the exit status is 2)")
     p.add_argument("--text-col", default="text", help="free-text column (default: text)")
     p.add_argument("--id-col", help="id column (default: 'id' when present)")
     p.add_argument("--time-col", help="timestamp column (default: 'timestamp' when present)")
@@ -114,7 +122,8 @@ def add_store_commands(subparsers: Any) -> None:
                                           "values; optionally the alerts JSON for a chat or mail hook.")
     p.add_argument("--store", required=True, help="the DuckDB store file written by `mvvtext score`")
     p.add_argument("--period", help="ISO week, e.g. 2026-W47 (default: the latest week holding dated voices)")
-    p.add_argument("--out", default="report.html", help="the report file, .html or .xlsx (default: report.html)")
+    p.add_argument("--out", default="report.html",
+                   help="the report file, .html/.htm or .xlsx; other suffixes are refused (default: report.html)")
     p.add_argument("--format", choices=["html", "xlsx"], help="default: from --out's suffix")
     p.add_argument("--alerts", help="also write the alerts JSON here")
     p.add_argument("--wait", type=float, default=0.0, help="seconds to wait for another run's lock (default 0)")
@@ -126,7 +135,8 @@ def add_store_commands(subparsers: Any) -> None:
                                           "the new ones; reports use the newest model's. Without --model: the "
                                           "no-label default model.")
     p.add_argument("--store", required=True, help="the DuckDB store file written by `mvvtext score`")
-    p.add_argument("--model", default=None, help="trained model folder (default: the no-label default model)")
+    p.add_argument("--model", default=None, help="trained model folder, or 'default' (default: the no-label "
+                   "default model)")
     p.add_argument("--profile", help="company profile YAML (default: the shipped profile)")
     p.add_argument("--log-file", help="append the run's log to this file")
     p.add_argument("--wait", type=float, default=0.0, help="seconds to wait for another run's lock (default 0)")

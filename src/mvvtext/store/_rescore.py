@@ -71,6 +71,8 @@ def rescore(
     """
     store = store if isinstance(store, Store) else Store(store)
     with _log_to(log_file):
+        if isinstance(model, str) and model.strip().lower() == "default":  # `--model default`: the same as none
+            model = None
         resolved = resolve_scorer(scorer, profile=profile, model=model, model_version=model_version)
         started = _now()
         run_id = f"{started:%Y%m%dT%H%M%S}-{secrets.token_hex(3)}"

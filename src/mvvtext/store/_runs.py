@@ -24,6 +24,10 @@ from mvvtext.store._updates import _apply_updates, _classify_incoming, _metadata
 
 logger = logging.getLogger(__name__)
 
+EMPTY_EXPORT = "the export has no rows"
+#: ``model=`` value that asks for mvvtext's no-label default model on purpose
+DEFAULT_MODEL = "default"
+
 _VOICE_COLS = ["id", "content_hash", "revision", "text_masked", "text_missing", "channel", "timestamp",
                "segments", "run_id", "scored_at", "person_key"]
 _RUN_COLS = ["run_id", "kind", "started_at", "finished_at", "status", "input_path", "input_sha256", "input_columns",
@@ -285,14 +289,20 @@ def score_into_store(
 
         def get_scorer() -> ResolvedScorer:
             # loaded only when a text needs scoring: a re-run of a scored week loads no model
-            resolved = resolve_scorer(scorer, profile=profile, model=model, model_version=model_version,
+            if implicit_default:
+                _refuse_implicit_default(store_model)
+            resolved = resolve_scorer(scorer, profile=profile, model=use_model, model_version=model_version,
                                       n_jobs=n_jobs)
             summary.model_version, summary.profile_hash = resolved.model_version, resolved.profile_hash
             return resolved
 
+        use_model = None if _is_default(model) else model
+        implicit_default = scorer is None and model is None and model_version is None
+        store_model: str | None = None
         holder = {"run_id": run_id, "command": "score", "input": loaded.path}
         with store.connect(write=True, wait=wait, holder=holder) as con:
             salt = con.execute("SELECT value FROM meta WHERE key = 'salt'").fetchall()[0][0]
+            store_model = current_model(con) if implicit_default else None
             voices = loaded.voices.copy()
             voices["content_hash"] = content_hashes(voices["text"], salt) if len(voices) else []
             if "person" in voices:  # only the keyed digest is stored, never the id itself
@@ -322,12 +332,47 @@ def score_into_store(
         return summary
 
 
+def _is_default(model: Any) -> bool:
+    return isinstance(model, str) and model.strip().lower() == DEFAULT_MODEL
+
+
+def is_default_version(version: str | None) -> bool:
+    """Whether a recorded model version is mvvtext's no-label default model (any fit of it)."""
+    return bool(version) and str(version).startswith("mvvtext-") and "-default" in str(version)
+
+
+def current_model(con: Any) -> str | None:
+    """The store's current model: that of its latest successful run that scored texts (a score run
+    with new or revised texts, or a rescore); None for a new store."""
+    rows = con.execute(
+        """SELECT model_version FROM runs WHERE status = 'ok' AND (kind = 'rescore' OR n_new + n_revised > 0)
+           ORDER BY started_at DESC, run_id DESC LIMIT 1""").fetchall()
+    return rows[0][0] if rows else None
+
+
+def _refuse_implicit_default(store_model: str | None) -> None:
+    """A run without ``model=`` on a store whose current model is another one would score the new
+    week with the default model beside a history scored by ``store_model``: refused."""
+    from mvvtext.exceptions import ModelMismatchError
+
+    if store_model is None or is_default_version(store_model):
+        return
+    raise ModelMismatchError(
+        f"the store's texts are scored by the model {store_model!r} (its latest run or rescore), but no model "
+        f"was given, which means mvvtext's default model: the new week would be compared with weeks scored by "
+        f"another model. Pass that model's folder again (`--model DIR`, model=DIR), or `--model default` "
+        f"(model='default') to switch to the default model on purpose (then `mvvtext rescore` the history).")
+
+
 def _score_new(con: Any, voices: pd.DataFrame, get_scorer: Callable[[], ResolvedScorer], summary: RunSummary,
                segments: Sequence[str], verbose: bool | None, batch_size: int,
                source: tuple[str | None, str | None, list[str]]) -> None:
     if len(voices) == 0:
-        summary.message = ("the export has no rows: nothing to score (a run with 0 rows is recorded)"
+        summary.message = (f"WARNING: {EMPTY_EXPORT}: nothing to score (a run with 0 rows is recorded). A failed "
+                           f"upstream export? `mvvtext score` exits with status 2 unless --allow-empty is given"
                            if summary.n_input == 0 else "")
+        if summary.n_input == 0:
+            logger.warning("%s", summary.message)
         con.execute("BEGIN TRANSACTION")
         summary.finished_at = _now()
         _record_run(con, summary, *source)
@@ -394,6 +439,11 @@ def _score_new(con: Any, voices: pd.DataFrame, get_scorer: Callable[[], Resolved
                           ("person", "person_changed")) if updates[col].any())
         notes.append(f"{len(updates)} already scored row(s) came with a corrected {what}: stored, not scored "
                      f"again (id {_ids(updates['id'])})")
+    if summary.n_empty:
+        empty = todo.loc[todo["text_missing"].astype(bool).to_numpy(), "id"]
+        notes.append(f"{summary.n_empty} row(s) with an empty or blank text (id {_ids(empty)}): stored, but not "
+                     f"counted as voices, topics or alerts in any report")
+        logger.warning("%s", notes[-1])
     if summary.n_undated:
         week = period_of(export_week.date())
         notes.append(f"{summary.n_undated} row(s) without a date count in {week}, "

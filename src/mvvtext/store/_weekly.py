@@ -9,13 +9,14 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from mvvtext.exceptions import InputError
 from mvvtext.io import excel_writer
 from mvvtext.store._aggregate import (BASELINE_WEEKS, EMERGING_MIN_COUNT, EMERGING_Z, MIN_PEOPLE_FIGURES,
                                       MIN_PEOPLE_QUOTES, WeeklyData, collect, week_start)
-from mvvtext.store._store import Store
+from mvvtext.store._store import FUTURE_DAYS, Store
 
 logger = logging.getLogger(__name__)
 
@@ -28,38 +29,6 @@ def _topic_label(code: str) -> str:
     return topic_label(code)
 
 
-def rank_section(data: WeeklyData) -> tuple[pd.DataFrame, str]:
-    """The ranking layer's decomposed priority (``mvvtext.rank.rank_issues``) over the
-    week and its baseline weeks: this week against the 8 before, segments from the store.
-
-    Returns the ranked table (empty when the ranking layer is unavailable) and a
-    note in Japanese, for the report.
-    """
-    try:
-        from mvvtext.rank import rank_issues
-        from mvvtext.rank._notes import note_text
-    except ImportError as e:
-        return pd.DataFrame(), f"ランキング（mvvtext.rank）を読み込めませんでした（{e}）"
-    frame = data.window
-    if frame.empty:
-        return pd.DataFrame(), "この期間の声がありません"
-    known = {"id", "week_ts", "period", "text_masked", "text_missing", "topics", "primary", "intent", "sentiment",
-             "risks", "values", "person"}
-    segs = [c for c in frame.columns if c not in known]
-    try:
-        person = "person" if "person" in frame.columns else None  # the writer, or the text when unknown
-        ranked = rank_issues(frame, time="week_ts", person=person, segments=segs, outcome=None,
-                             period="W", recent_periods=1, baseline_periods=max(len(data.baseline_weeks), 1),
-                             min_people_figures=MIN_PEOPLE_FIGURES, min_people_quotes=MIN_PEOPLE_QUOTES,
-                             min_emerging_count=EMERGING_MIN_COUNT, with_quotes=False)
-    except Exception as e:  # the report must stand on the store even if the ranking layer fails
-        logger.warning("mvvtext.rank.rank_issues failed on %s; its section is left out: %s", data.period, e)
-        return pd.DataFrame(), f"ランキングを計算できませんでした（{type(e).__name__}: {e}）"
-    cols = [c for c in ("rank", "topic", "label", "texts", "negative_share", "risk_texts", "trend_z", "emerging",
-                        "priority", "explanation") if c in ranked.columns]
-    return ranked[cols], "。".join(note_text(n) for n in ranked.attrs.get("notes", []))
-
-
 def alerts_dict(data: WeeklyData) -> dict[str, Any]:
     """The alerts summary a scheduler reads: emerging topics and risk-flagged texts."""
     return {
@@ -67,12 +36,28 @@ def alerts_dict(data: WeeklyData) -> dict[str, Any]:
         "generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "n_voices": data.n_period,
         "n_people": data.n_people,
+        "n_empty": data.n_empty,
         "emerging": [{"topic": r.topic, "count": int(r.n), "baseline": round(float(r.baseline_mean), 3),
                       "z": round(float(r.z), 3)} for r in data.emerging.itertuples()],
-        "risk_texts": [{"id": str(r.id), "risks": list(r.risks),
-                        "timestamp": None if pd.isna(r.timestamp) else pd.Timestamp(r.timestamp).isoformat(),
-                        "text_masked": r.text_masked} for r in data.risk_texts.itertuples()],
+        "risk_texts": [_risk_alert(r) for r in data.risk_texts.itertuples()],
     }
+
+
+def _risk_alert(r: Any) -> dict[str, Any]:
+    """One risk text of the alerts; a text counted in another week (backfilled, or dated far ahead)
+    also names that week (``counted_in``) and why (``late``: ``backfilled`` / ``future_date``)."""
+    out = {"id": str(r.id), "risks": list(r.risks),
+           "timestamp": None if pd.isna(r.timestamp) else pd.Timestamp(r.timestamp).isoformat(),
+           "text_masked": r.text_masked}
+    late = _late(getattr(r, "late", None))
+    if late:
+        out.update(counted_in=str(r.counted_in), late=late)
+    return out
+
+
+def _late(value: Any) -> str | None:
+    """``"backfilled"`` / ``"future_date"`` for a risk text counted in another week, else None."""
+    return None if value is None or (isinstance(value, float) and value != value) else str(value)
 
 
 def write_alerts(store: Store | str | Path, path: str | Path, period: str | None = None) -> dict[str, Any]:
@@ -122,6 +107,8 @@ th{background:#f3f3f3}td.num{text-align:right}.emerging{background:#fff3cd}.note
 <p>{{ d.period }} の件数: <b>{{ d.n_period }}</b>{% if d.n_people is not none %}（{{ d.n_people }}人）{% endif %}(前週 {{ d.previous }}: {{ d.n_previous }})。
 ベースライン: 直前 {{ d.baseline_weeks|length }} 週({{ d.baseline_weeks[0] if d.baseline_weeks else "なし" }}
 〜 {{ d.baseline_weeks[-1] if d.baseline_weeks else "" }})。モデル: {{ d.model_versions|join(", ") }}。作成: {{ generated }}</p>
+{% if d.n_empty %}<p class="note">本文が空(空白のみを含む)の行: {{ d.n_empty }} 件(ID: {{ d.empty_ids|join(", ") }}{% if d.n_empty > d.empty_ids|length %} ほか{% endif %})。
+保存はしていますが、声としては数えていません(件数・トピック・区分・emerging の対象外)。</p>{% endif %}
 
 <h2>1. 今週の課題ランキング</h2>
 <table><tr><th>順位</th><th>トピック</th><th>今週</th><th>前週</th><th>ベースライン平均</th><th>z</th>
@@ -137,9 +124,6 @@ z = (今週 − ベースライン平均) / √max(分散, 平均, 1)。{{ basel
 {% for q in qs %}<li>{{ q }}</li>{% endfor %}</ul>{% endfor %}
 <p class="note">引用は今週 {{ min_quotes }} 件以上の声があり、書き手の属する区分がすべて {{ min_quotes }} 人以上のトピックからのみ。</p>
 
-{% if rank_table %}<h3>参考: mvvtext.rank の優先度(今週 vs 直前 {{ d.baseline_weeks|length }} 週、構成要素つき)</h3>
-{{ rank_table }}{% endif %}{% if rank_note %}<p class="note">{{ rank_note }}</p>{% endif %}
-
 <h2>2. 新たに増えている課題(emerging)</h2>
 {% if emerging %}<ul>{% for r in emerging %}<li><b>{{ r.label }}</b>: 今週 {{ r.n }} 件、ベースライン平均
 {{ "%.1f"|format(r.baseline_mean) }} 件(z = {{ "%.1f"|format(r.z) }})</li>{% endfor %}</ul>
@@ -147,8 +131,10 @@ z = (今週 − ベースライン平均) / √max(分散, 平均, 1)。{{ basel
 
 <h2>3. 要フォローのリスク付きの声(窓口担当者向け・取扱注意)</h2>
 {% if risks %}<table><tr><th>ID</th><th>日時</th><th>リスク</th><th>本文(マスク済み)</th></tr>
-{% for r in risks %}<tr class="risk"><td>{{ r.id }}</td><td>{{ r.timestamp }}</td><td>{{ r.risks|join(", ") }}</td>
-<td>{{ r.text_masked }}</td></tr>{% endfor %}</table>{% else %}<p>今週はありません。</p>{% endif %}
+{% for r in risks %}<tr class="risk"><td>{{ r.id }}</td><td>{{ r.timestamp if r.timestamp == r.timestamp and r.timestamp is not none else "(日付なし)" }}{% if r.late == "backfilled" %}<br><b>遅れて届いた声</b>({{ r.counted_in }} に計上){% elif r.late == "future_date" %}<br><b>日付が実行の{{ future_days }}日より後(入力ミス?)</b>({{ r.counted_in }} に計上){% endif %}</td><td>{{ r.risks|join(", ") }}</td>
+<td>{{ r.text_masked }}</td></tr>{% endfor %}</table>
+{% if late_risks %}<p class="note">「遅れて届いた声」「日付が先」は別の週に計上される声のうち、前週の集計以降の実行で初めて採点された(またはリスクが変わった)もの。</p>{% endif %}
+{% else %}<p>今週はありません。</p>{% endif %}
 
 <h2>4. トピックの推移(全期間)</h2>
 <img alt="週ごとのトピック件数" src="data:image/png;base64,{{ chart }}">
@@ -180,16 +166,16 @@ def _html(data: WeeklyData) -> str:
     runs_cols = ["run_id", "kind", "status", "started_at", "n_input", "n_new", "n_revised", "n_updated",
                  "n_skipped", "n_duplicates", "n_backfilled", "n_undated", "model_version", "message"]
     runs_html = jinja2.utils.markupsafe.Markup(data.runs[[c for c in runs_cols if c in data.runs]].to_html(index=False))
-    ranked, rank_note = rank_section(data)
-    rank_html = (jinja2.utils.markupsafe.Markup(ranked.to_html(index=False, float_format=lambda v: f"{v:.2f}",
-                                                               na_rep="–"))
-                 if len(ranked) else "")
+    # the mvvtext.rank reference table is left out: it counted this week plus the baseline weeks,
+    # suppressed other groups than section 5 and could not agree with the main table
+    risks = [dict(r, late=_late(r.get("late"))) for r in data.risk_texts.to_dict("records")]
     return env.from_string(_TEMPLATE).render(
-        d=data, issues=issues, emerging=emerging, risks=data.risk_texts.to_dict("records"),
+        d=data, issues=issues, emerging=emerging, risks=risks, late_risks=any(r["late"] for r in risks),
+        future_days=FUTURE_DAYS,
         chart=_trend_chart(data), breakdowns=breakdowns, values=data.values.to_dict("records"),
         runs=runs_html, label=_topic_label, generated=datetime.now().isoformat(timespec="minutes"),
         min_people=MIN_PEOPLE_FIGURES, min_quotes=MIN_PEOPLE_QUOTES, z_min=EMERGING_Z, n_min=EMERGING_MIN_COUNT,
-        rank_table=rank_html, rank_note=rank_note, num=_num,
+        num=_num,
         baseline_note=f"ベースラインは直前 {BASELINE_WEEKS} 週(空の週は 0 件として数える)。"
                       + ("" if data.baseline_weeks else "この週より前の記録がないため、ベースライン平均と z は「–」。"))
 
@@ -217,21 +203,45 @@ def _xlsx(data: WeeklyData, out: Path) -> None:
 
     with excel_writer(out) as xw:
         pd.DataFrame({"item": ["period", "n_voices", "n_people", "previous", "n_previous", "baseline_weeks",
-                               "models"],
+                               "models", "n_empty", "empty_ids"],
                       "value": [data.period, data.n_period, data.n_people, data.previous, data.n_previous,
-                                ", ".join(data.baseline_weeks), ", ".join(data.model_versions)]}
+                                ", ".join(data.baseline_weeks), ", ".join(data.model_versions), data.n_empty,
+                                ", ".join(data.empty_ids)]}
                      ).to_excel(xw, sheet_name="summary", index=False)
         plain(labelled(data.issues)).to_excel(xw, sheet_name="issues", index=False)
         plain(labelled(data.emerging)).to_excel(xw, sheet_name="emerging", index=False)
-        ranked, _ = rank_section(data)
-        if len(ranked):
-            plain(ranked).to_excel(xw, sheet_name="rank_components", index=False)
         plain(data.risk_texts).to_excel(xw, sheet_name="risk_texts", index=False)
         data.trends.rename(columns=_topic_label).to_excel(xw, sheet_name="trends")
         for key, table in data.breakdowns.items():
-            table.astype(str).to_excel(xw, sheet_name=f"by_{key}"[:31], index=False)
+            # numbers as numbers (SUM works); only the hidden cells are the text 「–」
+            numeric = table.copy()
+            for c in numeric.columns[1:]:
+                numeric[c] = [int(v) if isinstance(v, (int, np.integer)) and not isinstance(v, bool) else v
+                              for v in numeric[c]]
+            numeric[numeric.columns[0]] = numeric[numeric.columns[0]].astype(str)
+            numeric.to_excel(xw, sheet_name=f"by_{key}"[:31], index=False)
         plain(data.values).to_excel(xw, sheet_name="values", index=False)
         plain(data.runs).to_excel(xw, sheet_name="runs", index=False)
+
+
+#: report file suffixes and the format each one is written in
+SUFFIXES = {".html": "html", ".htm": "html", ".xlsx": "xlsx"}
+
+
+def check_out_suffix(out: str | Path, format: str | None = None) -> str:
+    """The format of a report file from its suffix; InputError for another suffix, or for one
+    that does not match ``format`` (a .pdf, or HTML written into .xlsx, would open as garbage)."""
+    suffix = Path(out).suffix.lower()
+    found = SUFFIXES.get(suffix)
+    supported = ", ".join(SUFFIXES)
+    if found is None:
+        raise InputError(f"cannot write a report to {str(out)!r}: unsupported file type {suffix or '(none)'!r}; "
+                         f"supported: {supported} (HTML or Excel; there is no PDF output: print the HTML "
+                         f"from a browser).")
+    if format is not None and found != format:
+        raise InputError(f"--format {format} does not match the file {str(out)!r} ({found}); name the file "
+                         f"with a matching suffix ({supported}).")
+    return found
 
 
 def weekly_report(
@@ -273,6 +283,7 @@ def weekly_report(
     if format not in ("html", "xlsx"):
         raise InputError(f"The 'format' parameter of weekly_report must be one of {{'html', 'xlsx'}}. "
                          f"Got {format!r} instead.")
+    check_out_suffix(out, format)
     if period is not None:
         week_start(period)
     store = store if isinstance(store, Store) else Store(store)
