@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import sys
 from pathlib import Path
 from typing import Any, Callable
 
@@ -92,7 +93,8 @@ def _classify() -> Any:
 def _wrap_classifier(clf: Any, n_jobs: int | None = None) -> Callable[[pd.DataFrame], pd.DataFrame]:
     """A fitted VoiceClassifier → ``df -> analysed df`` through ``mvvtext.classify.analyze``."""
     classify = _classify()
-    return lambda df: classify.analyze(df, model=clf, verbose=False, n_jobs=n_jobs)
+    # a progress bar where someone watches (a terminal), none in a scheduler's log
+    return lambda df: classify.analyze(df, model=clf, verbose=sys.stderr.isatty(), n_jobs=n_jobs)
 
 
 def _default_scorer(profile: Any, model: str | Path | None,
@@ -106,7 +108,7 @@ def _default_scorer(profile: Any, model: str | Path | None,
     prof = classify.load_profile(profile)
     if model is not None:
         return _wrap_classifier(classify.VoiceClassifier.load(model, profile=prof), n_jobs), str(prof.hash), None
-    clf = classify.default_model(prof)
+    clf = classify.default_model(prof, verbose=True)  # a first fit takes minutes: say so on stderr
     return _wrap_classifier(clf, n_jobs), str(prof.hash), getattr(clf, "cache_key_", None)
 
 
