@@ -1,6 +1,12 @@
-"""Parse the timestamp column of an input table: ISO, a/b/yyyy, 年月日, era, full-width and Excel serial dates."""
+"""Parse the timestamp column of an input table: ISO, a/b/yyyy, 年月日, era, full-width and Excel serial dates.
+
+A year is never guessed: a date whose year has one or two digits and no era
+(``26/4/1``, ``26-04-01``, ``8.7.20``, ``260401``, ``26年4月1日``) and a date
+without a year (``04/01``, ``4月1日``) are InputErrors naming the rows.
+"""
 from __future__ import annotations
 
+import datetime
 import logging
 import re
 import unicodedata
@@ -20,6 +26,30 @@ _NUMERIC_DATE = re.compile(r"(?P<a>\d{1,2})(?P<sep>[/.\-])(?P<b>\d{1,2})(?P=sep)
 
 
 _DATA_TZ = "Asia/Tokyo"
+
+_MONTH_NAME = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+               r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
+_REST = r"(?:[\sT].*)?"  # a time after the date: 10:00, T10:00:00+09:00
+# A one- or two-digit year without an era, after _date_text (era dates are Western years by then):
+# 26/4/1, 26-04-01 10:00, 8.7.20, 08/07/20, 1/4/26 | 26年4月1日 | 260401 | 1-Apr-26, Apr 1, 26
+_SHORT_YEAR_NUMERIC = re.compile(r"(?P<a>\d{1,2})[/.\-](?P<b>\d{1,2})[/.\-](?P<c>\d{1,2})" + _REST)
+_SHORT_YEAR_JA = re.compile(r"(?P<a>\d{1,2})\s*年\s*(?P<b>\d{1,2})\s*月\s*(?P<c>\d{1,2})\s*日?" + _REST)
+_SHORT_YEAR_COMPACT = re.compile(r"(?P<a>\d{2})(?P<b>\d{2})(?P<c>\d{2})" + _REST)
+_SHORT_YEAR_NAMED = re.compile(
+    rf"\d{{1,2}}[\s\-/.]*{_MONTH_NAME}[\s\-/.,]*\d{{1,2}}{_REST}"
+    rf"|{_MONTH_NAME}[\s\-/.]*\d{{1,2}}(?:st|nd|rd|th)?[\s,\-/.]+\d{{1,2}}{_REST}", re.IGNORECASE)
+_TIME_REST = r"(?:[\sT]+\d{1,2}:.*)?"  # only a time after the date (9時30分 is 9:30:00 by then)
+# A month and day without a year: 04/01, 4-1 10:00, 4月1日, 4月1日 9時30分, Apr 1, 1 April
+_NO_YEAR = re.compile(
+    rf"\d{{1,2}}[/.\-]\d{{1,2}}{_TIME_REST}|\d{{1,2}}\s*月\s*\d{{1,2}}\s*日?{_TIME_REST}"
+    rf"|\d{{1,2}}[\s\-/.]*{_MONTH_NAME}{_TIME_REST}|{_MONTH_NAME}[\s\-/.]*\d{{1,2}}(?:st|nd|rd|th)?{_TIME_REST}",
+    re.IGNORECASE)
+# What a value must start with to be either: one or two digits then no digit, six digits, or a letter
+_MAYBE_YEARLESS = re.compile(r"\d{1,2}(?!\d)|\d{6}(?!\d)|[A-Za-z]")
+_MAYBE_YEARLESS_ARROW = r"^(?:\d{1,2}(?:\D|$)|\d{6}(?:\D|$)|[A-Za-z])"  # the same without a look-ahead (RE2)
+_FULL_DATE_ADVICE = ("write the dates with four-digit years (2026/4/1, 2026-04-01 10:00, 2026年4月1日) or as "
+                     "era dates (R8.4.1, 令和8年4月1日), or leave the cell empty; in Excel, format the column as "
+                     "yyyy/mm/dd before exporting")
 
 
 def _to_data_time(ts: pd.Timestamp) -> pd.Timestamp:
@@ -44,6 +74,90 @@ def _parse_mixed_zones(as_text: pd.Series) -> pd.Series:
         parsed[value] = _to_data_time(ts)
     values = [pd.NaT if v is None or (isinstance(v, float) and v != v) else parsed[v] for v in as_text]
     return pd.Series(pd.to_datetime(values), index=as_text.index, name=as_text.name)
+
+
+def _yearless_candidates(as_text: pd.Series) -> list[str]:
+    """The distinct values of the column that start as a year-less date could (``_MAYBE_YEARLESS``).
+
+    One vectorised match over the distinct values (pyarrow's regex engine when
+    it is there): ISO and year-first dates, the usual ones, drop out at once.
+    """
+    distinct = pd.unique(as_text.dropna().to_numpy())
+    if not len(distinct):
+        return []
+    try:
+        starts = pd.Series(distinct, dtype="string[pyarrow]").str.contains(_MAYBE_YEARLESS_ARROW, regex=True)
+        return [v for v, hit in zip(distinct.tolist(), starts.fillna(False).tolist()) if hit]
+    except (ImportError, TypeError, ValueError):  # no pyarrow, or a value that is no text
+        return [v for v in distinct.tolist() if isinstance(v, str) and _MAYBE_YEARLESS.match(v)]
+
+
+def _positions_of(as_text: pd.Series, values: set[str]) -> list[int]:
+    return [int(i) for i in as_text.isin(values).to_numpy().nonzero()[0]] if values else []
+
+
+def _short_year_readings(text: str) -> str:
+    """``'26/4/1' may be 2026-04-01 (year/month/day), …``: the dates a short-year value could mean."""
+    m = _SHORT_YEAR_NUMERIC.fullmatch(text) or _SHORT_YEAR_COMPACT.fullmatch(text)
+    year_first_only = False
+    if m is None:
+        m = _SHORT_YEAR_JA.fullmatch(text)
+        year_first_only = True
+    if m is None:
+        return ""
+    a, b, c = int(m["a"]), int(m["b"]), int(m["c"])
+    candidates = [(2000 + a, b, c, "year/month/day")]
+    if a >= 1:
+        candidates.append((2018 + a, b, c, f"令和{a}年, era year/month/day"))
+    if not year_first_only:
+        candidates += [(2000 + c, b, a, "day/month/year"), (2000 + c, a, b, "month/day/year")]
+    readings = {}
+    for year, month, day, how in candidates:
+        try:
+            date = datetime.date(year, month, day).isoformat()
+        except ValueError:
+            continue
+        readings.setdefault(date, how)
+    if not readings:
+        return ""
+    listed = [f"{date} ({how})" for date, how in readings.items()]
+    listed = listed[0] if len(listed) == 1 else ", ".join(listed[:-1]) + " or " + listed[-1]
+    return f" ({text!r} may be {listed})"
+
+
+def _refuse_yearless_dates(as_text: pd.Series, df: pd.DataFrame, col: str, path: str | None,
+                           ids: pd.Series | None = None) -> None:
+    """Refuse dates whose year has one or two digits (no era), then dates without a year.
+
+    ``26/4/1`` is 2026-04-01 to a Japanese writer (year/month/day), 令和26年 to
+    another, 26 April 2001 to pandas; ``8.7.20`` may be R8 (2026) without its
+    era. No reading is safe, so none is taken: reading the wrong year silently
+    would move a voice by years. A month and day alone (``04/01``, ``4月1日``)
+    would take a made-up year.
+
+    Raises
+    ------
+    InputError
+        Naming the rows (file line, id) and values, the readings of the first
+        value, and how to write the dates (four-digit years or an era date).
+    """
+    candidates = _yearless_candidates(as_text)
+    if not candidates:
+        return
+    short_patterns = (_SHORT_YEAR_NUMERIC, _SHORT_YEAR_JA, _SHORT_YEAR_COMPACT, _SHORT_YEAR_NAMED)
+    short = _positions_of(as_text, {v for v in candidates if any(p.fullmatch(v) for p in short_patterns)})
+    if short:
+        examples = "; ".join(_date_example(df, col, i, path, ids) for i in short[:5])
+        raise _date_error(
+            f"has {len(short)} date(s) whose year has only one or two digits: {examples}. Such a year is "
+            f"ambiguous and is not guessed{_short_year_readings(as_text.iloc[short[0]])}. "
+            f"To read them, {_FULL_DATE_ADVICE}.", df, col, path, short)
+    no_year = _positions_of(as_text, {v for v in candidates if _NO_YEAR.fullmatch(v)})
+    if no_year:
+        examples = "; ".join(_date_example(df, col, i, path, ids) for i in no_year[:5])
+        raise _date_error(
+            f"has {len(no_year)} date(s) without a year: {examples}. The year is not guessed: "
+            f"{_FULL_DATE_ADVICE}.", df, col, path, no_year)
 
 
 def _numeric_date_parts(as_text: pd.Series) -> dict[int, tuple[int, int, str, str]]:
@@ -212,6 +326,27 @@ def _excel_serials(as_text: pd.Series) -> pd.Series | None:
 
 def _parse_timestamps(df: pd.DataFrame, col: str, path: str | None, dayfirst: bool | None = None,
                       ids: pd.Series | None = None) -> pd.Series:
+    """The timestamp column ``col`` as zone-less ``datetime64[ns]`` Japan wall-clock times.
+
+    Read: datetime columns (aware ones converted to Asia/Tokyo), ISO text with
+    or without an offset, year-first dates (``2026/4/1``, ``2026-04-01 10:00``),
+    a/b/yyyy dates in one order for the column (``dayfirst``), ``2026年4月1日``
+    with 時/分, era dates (``R8.4.1``, ``令和8年4月1日``), full-width digits and an
+    all-serial column of Excel dates; empty cells are NaT.
+
+    Never guessed: a year of one or two digits without an era (``26/4/1``,
+    ``26-04-01``, ``8.7.20``, ``08/07/20``, ``1/4/26``, ``260401``, ``26年4月1日``)
+    is ambiguous — 2026-04-01 year first, 令和26年, or 26 April 2001 day first —
+    and a month/day without a year (``04/01``, ``4月1日``, ``Apr 1``) has none.
+    Both are an InputError naming the rows and values and asking for four-digit
+    years (``2026/4/1``) or an era date (``R8.4.1``), as is any value that is
+    no date or lies outside 1677–2262.
+
+    Raises
+    ------
+    InputError
+        Naming the file, the rows (line, id), the column and the values.
+    """
     raw = df[col]
     if pd.api.types.is_datetime64_any_dtype(raw):
         return _to_data_times(raw) if getattr(raw.dt, "tz", None) is not None else raw
@@ -220,6 +355,7 @@ def _parse_timestamps(df: pd.DataFrame, col: str, path: str | None, dayfirst: bo
     if serials is not None:
         logger.info("%scolumn '%s' read as Excel serial dates (46360.5 = 2026-12-04 12:00)", _where(path), col)
         return serials
+    _refuse_yearless_dates(as_text, df, col, path, ids)
     as_text = _numeric_dates_as_iso(as_text, df, col, path, dayfirst, ids)
     try:
         parsed = pd.to_datetime(as_text, errors="coerce", format="mixed")
@@ -227,7 +363,11 @@ def _parse_timestamps(df: pd.DataFrame, col: str, path: str | None, dayfirst: bo
         parsed = _parse_mixed_zones(as_text)
     if not pd.api.types.is_datetime64_any_dtype(parsed):
         parsed = _parse_mixed_zones(as_text)
+    if getattr(parsed.dt, "tz", None) is not None:
+        parsed = parsed.dt.tz_convert(_DATA_TZ).dt.tz_localize(None)
     bad = parsed.isna() & as_text.notna()
+    # pandas 3 keeps years such as 401 or 2604 (a bare "0401"): beyond what datetime64[ns] holds, an error here
+    bad |= parsed.notna() & ((parsed < pd.Timestamp.min) | (parsed > pd.Timestamp.max))
     bad |= as_text.map(lambda v: isinstance(v, str) and _TIME_ONLY.fullmatch(v) is not None).astype(bool)
     if bad.any():
         positions = [i for i, b in enumerate(bad.to_numpy()) if b]

@@ -306,8 +306,10 @@ def read_voices(
         (``46360.5`` = 2026-12-04 12:00); such a number among other dates stays
         an error. A value that is no date (``不明``, a date without its year such
         as ``12月2日``, an impossible date such as ``2026/11/31``) is an InputError
-        naming the file, the row, its line, its id and the value; empty cells
-        are missing times.
+        naming the file, the row, its line, its id and the value, and so is a
+        one- or two-digit year without an era (``26/4/1``, ``8.7.20``: 2026, 2008,
+        令和8年 or day first?), which is never guessed: write four-digit years
+        (``2026/4/1``) or era dates (``R8.4.1``). Empty cells are missing times.
     segments : list of str, optional
         Columns used for breakdowns (site, department, tenure band …); must exist.
     sheet : str or int
