@@ -43,8 +43,10 @@ def test_latest_period_html_report_and_alerts(history, tmp_path):
     assert "workload" in emerging and emerging["workload"]["count"] >= 20 and emerging["workload"]["z"] > 2
     assert "pay" not in emerging
     assert len(alerts["risk_texts"]) == 20
-    assert set(alerts["risk_texts"][0]) == {"id", "risks", "timestamp", "text_masked"}
+    assert set(alerts["risk_texts"][0]) == {"id", "risks", "risk_labels", "timestamp", "text_masked"}
     assert alerts["risk_texts"][0]["risks"] == ["health", "resignation"]
+    assert alerts["risk_texts"][0]["risk_labels"] == ["心身の危険", "退職意向"]
+    assert all(e["label"] and e["label"] != e["topic"] for e in alerts["emerging"])
 
 
 def test_quiet_week_has_no_emerging_topic(history, tmp_path):

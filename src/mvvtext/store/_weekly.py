@@ -37,16 +37,25 @@ def alerts_dict(data: WeeklyData) -> dict[str, Any]:
         "n_voices": data.n_period,
         "n_people": data.n_people,
         "n_empty": data.n_empty,
-        "emerging": [{"topic": r.topic, "count": int(r.n), "baseline": round(float(r.baseline_mean), 3),
+        "emerging": [{"topic": r.topic, "label": _topic_label(r.topic), "count": int(r.n), "baseline": round(float(r.baseline_mean), 3),
                       "z": round(float(r.z), 3)} for r in data.emerging.itertuples()],
         "risk_texts": [_risk_alert(r) for r in data.risk_texts.itertuples()],
     }
 
 
+def _risk_label(code: str) -> str:
+    """Japanese name of a risk code (the code itself when the ranking layer is not importable)."""
+    try:
+        from mvvtext.rank._labels import RISK_JA
+    except ImportError:
+        return code
+    return RISK_JA.get(code, code)
+
+
 def _risk_alert(r: Any) -> dict[str, Any]:
     """One risk text of the alerts; a text counted in another week (backfilled, or dated far ahead)
     also names that week (``counted_in``) and why (``late``: ``backfilled`` / ``future_date``)."""
-    out = {"id": str(r.id), "risks": list(r.risks),
+    out = {"id": str(r.id), "risks": list(r.risks), "risk_labels": [_risk_label(c) for c in r.risks],
            "timestamp": None if pd.isna(r.timestamp) else pd.Timestamp(r.timestamp).isoformat(),
            "text_masked": r.text_masked}
     late = _late(getattr(r, "late", None))
