@@ -235,3 +235,23 @@ def test_xlsx_breakdown_counts_are_numbers(history, tmp_path):
     cells = [v for r in body for v in r[2:]]
     assert any(isinstance(v, int) for v in cells)
     assert all(isinstance(v, int) or v == "–" for v in cells)
+
+
+# -- a week still in progress at the last run is flagged ---------------------------------------------
+
+def test_a_week_still_in_progress_is_flagged_in_the_report_and_alerts(tmp_path, clock):
+    store = _weekly_store(tmp_path, clock)
+    week = synthetic_week("2026-11-23", 12, seed=3, start_id=300)
+    week["timestamp"] = [f"2026-11-2{3 + i % 2} 10:00" for i in range(len(week))]   # Monday and Tuesday
+    clock["t"] = datetime(2026, 11, 25, 6, 0)                                       # run on Wednesday
+    score_into_store(week, store, scorer=keyword_scorer)
+    with store.connect() as con:
+        assert collect(con, "2026-W48").partial_days == 2
+        assert collect(con, "2026-W47").partial_days is None                     # a finished week
+    html = weekly_report(store, "2026-W48", tmp_path / "r.html", alerts_path=tmp_path / "a.json")
+    assert "集計途中の週" in html.read_text(encoding="utf-8")
+    assert json.loads((tmp_path / "a.json").read_text(encoding="utf-8"))["partial_week_days"] == 2
+    clock["t"] = datetime(2026, 11, 30, 6, 0)                                       # the next Monday's run
+    score_into_store(synthetic_week("2026-11-23", 3, seed=4, start_id=400), store, scorer=keyword_scorer)
+    with store.connect() as con:
+        assert collect(con, "2026-W48").partial_days is None

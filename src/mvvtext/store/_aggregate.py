@@ -70,6 +70,8 @@ class WeeklyData:
     #: rows of the week with an empty or blank text: stored, but no voice (left out of every figure)
     n_empty: int = 0
     empty_ids: list[str] = field(default_factory=list)
+    #: the latest week, still in progress at the last run: the days (Monday on) its texts cover; else None
+    partial_days: int | None = None
 
 
 def _issues(counts: pd.DataFrame, period: str, previous: str, base: list[str]) -> pd.DataFrame:
@@ -308,4 +310,22 @@ def collect(con: Any, period: str | None = None, *, baseline_weeks: int = BASELI
         [period]).fetchall()[0]
     return WeeklyData(period, previous, base, n_period, int(totals.get(previous, 0)), issues, emerging,
                       risk_texts, trends, totals, breakdowns, values, quotes, runs, models, window,
-                      int(n_people) if n_known else None, len(empty), [str(r[0]) for r in empty[:5]])
+                      int(n_people) if n_known else None, len(empty), [str(r[0]) for r in empty[:5]],
+                      _partial_days(con, period, last, start))
+
+
+def _partial_days(con: Any, period: str, last: str | None, start: date) -> int | None:
+    """Days of ``period`` its texts cover, when it is the latest week and the last run started before its end.
+
+    A week still in progress is no week of its own yet: its counts look like a drop
+    in the trend. None for a finished week.
+    """
+    if period != last:
+        return None
+    end = start + timedelta(days=7)
+    last_run, last_ts = con.execute(
+        """SELECT (SELECT max(started_at) FROM runs), (SELECT max(week_ts) FROM cv_all WHERE period = ?)""",
+        [period]).fetchall()[0]
+    if last_run is None or last_ts is None or pd.Timestamp(last_run) >= pd.Timestamp(end):
+        return None
+    return max(1, min(7, (pd.Timestamp(last_ts).normalize() - pd.Timestamp(start)).days + 1))

@@ -37,6 +37,7 @@ def alerts_dict(data: WeeklyData) -> dict[str, Any]:
         "n_voices": data.n_period,
         "n_people": data.n_people,
         "n_empty": data.n_empty,
+        "partial_week_days": data.partial_days,
         "emerging": [{"topic": r.topic, "label": _topic_label(r.topic), "count": int(r.n), "baseline": round(float(r.baseline_mean), 3),
                       "z": round(float(r.z), 3)} for r in data.emerging.itertuples()],
         "risk_texts": [_risk_alert(r) for r in data.risk_texts.itertuples()],
@@ -116,6 +117,7 @@ th{background:#f3f3f3}td.num{text-align:right}.emerging{background:#fff3cd}.note
 <p>{{ d.period }} の件数: <b>{{ d.n_period }}</b>{% if d.n_people is not none %}（{{ d.n_people }}人）{% endif %}(前週 {{ d.previous }}: {{ d.n_previous }})。
 ベースライン: 直前 {{ d.baseline_weeks|length }} 週({{ d.baseline_weeks[0] if d.baseline_weeks else "なし" }}
 〜 {{ d.baseline_weeks[-1] if d.baseline_weeks else "" }})。モデル: {{ d.model_versions|join(", ") }}。作成: {{ generated }}</p>
+{% if d.partial_days %}<p class="note"><b>集計途中の週</b>: この週は最後の実行の時点でまだ終わっておらず、{{ d.partial_days }} 日分（月曜から）の声だけを数えています。前の週との比較や推移は少なめに見えます。</p>{% endif %}
 {% if d.n_empty %}<p class="note">本文が空(空白のみを含む)の行: {{ d.n_empty }} 件(ID: {{ d.empty_ids|join(", ") }}{% if d.n_empty > d.empty_ids|length %} ほか{% endif %})。
 保存はしていますが、声としては数えていません(件数・トピック・区分・emerging の対象外)。</p>{% endif %}
 
