@@ -17,6 +17,7 @@ from mvvtext.classify._zeroshot import ZeroShotClassifier
 from mvvtext.exceptions import InputError, NotFittedError
 from mvvtext.classify._labelcheck import validate_training_labels
 from mvvtext.text._batch import resolve_n_jobs
+from mvvtext.text._letter import letter_content
 
 logger = logging.getLogger(__name__)
 SCORE_PREFIX = {"topics": "score_topic_", "intent": "score_intent_", "values": "score_value_", "risks": "score_risk_"}
@@ -180,14 +181,15 @@ class VoiceClassifier(BaseEstimator):
         else:
             self.labelled_weight_ = float(weight)
         sample_weight = None if self.labelled_weight_ == 1.0 else np.where(user, self.labelled_weight_, 1.0)
+        content = [letter_content(t) for t in texts]  # greetings and signatures carry no label
         backend = self._backend()
-        emb = backend.encode(texts) if backend is not None else None
+        emb = backend.encode(content) if backend is not None else None
         model = self.model if self.model is not None else SupervisedClassifier()
         from sklearn.base import clone
 
         self.supervised_ = clone(model).set_params(embedder=backend, profile=profile)
         channels = list(data["channel"]) if "channel" in data.columns else None
-        self.supervised_.fit(texts, data.drop(columns=["text", "channel"], errors="ignore"), embeddings=emb,
+        self.supervised_.fit(content, data.drop(columns=["text", "channel"], errors="ignore"), embeddings=emb,
                              sample_weight=sample_weight, channels=channels,
                              labelled=user if n_user and n_default else None,
                              guess_channels=user)  # the user's rows, as their texts will be at prediction
@@ -283,7 +285,7 @@ class VoiceClassifier(BaseEstimator):
     def _predict_batch(self, raw: list, channels: list | None = None) -> pd.DataFrame:
         texts = prepare_texts(raw)
         present = np.array([bool(t) for t in texts], dtype=bool)
-        live = [t for t, p in zip(texts, present) if p]
+        live = [letter_content(t) for t, p in zip(texts, present) if p]  # classified without letter furniture
         live_channels = None if channels is None else [c for c, p in zip(channels, present) if p]
         backend = self._backend()
         emb = backend.encode(live) if backend is not None and live else None
