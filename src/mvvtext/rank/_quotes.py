@@ -16,6 +16,7 @@ import pandas as pd
 from mvvtext.exceptions import InputError
 from mvvtext.rank._prepare import Prepared, list_column, prepare
 from mvvtext.rank._util import unique_int
+from mvvtext.text._mask import PLACEHOLDERS
 
 _MAX_CANDIDATES = 200
 _MAX_CHARS = 160
@@ -27,7 +28,9 @@ _BOILERPLATE = re.compile(
     r"|お疲れ(さま|様)|お世話になって|よろしくお願い|御中|ご担当|担当者様|皆さま|失礼いたします|と申します"
     r"|恐縮ですが|幸いです|ご対応いただけると助かります|よろしくです|確認お願いします"
     r"|より入電|様より。|^社員番号|^\d\d/\d\d")
-_INTRO = re.compile(r"(〈氏名〉|〈社員番号〉|〈メール〉|〈電話〉|〈住所〉|〈口座番号〉|〈個人番号〉|〈ID〉|〈生年月日〉|社員番号|常駐している|所属の).{0,20}です。?$"
+# the masking's placeholders of a person's identity and contact data (every one but 〈URL〉)
+_PERSONAL = "|".join(re.escape(v) for k, v in PLACEHOLDERS.items() if k != "url")
+_INTRO = re.compile(rf"({_PERSONAL}|社員番号|常駐している|所属の).{{0,20}}です。?$"
                     r"|^[^、。]{2,20}の[^、。はがをにでも]{1,10}です[（(。]")
 _SENT = re.compile(r"[^。！？!?\n]+[。！？!?」]*")
 # defence in depth: contact data and bare ids that upstream masking may have missed
@@ -107,8 +110,7 @@ def _dominant_tone(rows: np.ndarray, sentiment: np.ndarray, cut: float = 0.5) ->
         return rows
     tone = np.where(s <= -cut, 0, np.where(s >= cut, 2, 1))
     counts = np.bincount(tone[known], minlength=3)
-    pick = rows[known & (tone == int(np.argmax(counts)))]
-    return pick
+    return rows[known & (tone == int(np.argmax(counts)))]
 
 
 @dataclass

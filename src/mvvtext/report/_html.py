@@ -14,7 +14,6 @@ from mvvtext.rank._notes import note_text
 from mvvtext.report import _charts
 
 _SEG_JA = {"site": "拠点", "department": "部署", "tenure_band": "勤続年数"}
-_WEIGHT_JA = _charts.COMPONENT_JA
 
 
 def _fmt(v, spec: str, empty: str = "–") -> str:
@@ -176,7 +175,7 @@ def write_html_report(
         n_emerging=int(ranking["emerging"].sum()) if "emerging" in ranking else 0,
         top3=rows[:3], rows=rows, quote_rows=rows[:top], charts=charts, breakdowns=breakdowns,
         trend_note=trend_note, any_hidden=any(r["suppressed"] == "数値・引用" for r in rows),
-        weights_text="、".join(f"{_WEIGHT_JA.get(k, k)} {v:.2f}" for k, v in weights.items()),
+        weights_text="、".join(f"{_charts.COMPONENT_JA.get(k, k)} {v:.2f}" for k, v in weights.items()),
         outcome_name=attrs.get("outcome") or "outcome", notes=[note_text(n) for n in attrs.get("notes", [])],
         min_quotes=attrs.get("min_people_quotes", 10), min_figures=k)
     out = Path(path)
